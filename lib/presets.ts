@@ -1,0 +1,208 @@
+import { mergeScenario, type ScenarioInput } from "./scenario";
+
+/**
+ * Story presets: the seed story replayed beat by beat, for talks and training. Each beat is a
+ * complete scenario (the preset's base plus the beat's changes) with what to say and what to watch.
+ * Shared by the CLI (`--preset`, `--beat`) and the dashboard's gallery.
+ */
+export interface PresetBeat {
+  title: string;
+  narration: string;
+  /** The one thing to look at while this beat runs. */
+  watch: string;
+  /** Changes to the preset's base scenario for this beat. */
+  changes: ScenarioInput;
+}
+
+export interface Preset {
+  id: string;
+  title: string;
+  narration: string;
+  watch: string;
+  base: ScenarioInput;
+  beats: PresetBeat[];
+}
+
+/** A crowd a 2-core laptop serves honestly while a room watches. */
+const STAGE_CROWD = { profile: "sneaker-drop", clients: 3000, expireAtMs: 1000, arrivalMs: 500, patienceMs: 5000 } as const;
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: "saturday-morning",
+    title: "Saturday morning",
+    narration:
+      "A feature went out on Friday night with a plain cache in front of the database and no protection at all. The hot profile expires just as a crowd shows up, and every one of them walks down to the basement for the same row.",
+    watch: "DB reads per episode: close to the size of the crowd, the queue fills, and the database starts refusing work.",
+    base: { strategy: "cache-aside", lock: "none", instances: 4, durationMs: 6000, crowd: STAGE_CROWD },
+    beats: [
+      { title: "The stampede", narration: "No lock: each miss is a trip to the basement.", watch: "maxDbReadsPerEpisode and db.rejected", changes: {} },
+      {
+        title: "One ticket at the door",
+        narration: "Same crowd, now with Redlock over five nodes and waiters that poll for the fill.",
+        watch: "one DB read for the whole crowd",
+        changes: { lock: "redlock", waiters: "poll" },
+      },
+    ],
+  },
+  {
+    id: "single-redis-lock",
+    title: "One lock node, the seed's waiters",
+    narration:
+      "The fix from the story: a lock on a single Redis node, and waiters that sleep 100 ms, look once, and give up. The database takes 200 ms to answer, so the value is never there when they look.",
+    watch: "errors: almost every waiter fails even though the database did only one read.",
+    base: { strategy: "cache-aside", lock: "single-redis", waiters: "fail-fast", instances: 4, durationMs: 6000, crowd: STAGE_CROWD, db: { readLatencyMs: 200 } },
+    beats: [
+      { title: "Fail fast", narration: "The seed's code, exactly.", watch: "requests.errors next to db.reads = 1", changes: {} },
+      { title: "Patient waiters", narration: "Same lock, but waiters poll with back-off until their patience ends.", watch: "errors fall to zero, still one read", changes: { waiters: "poll" } },
+    ],
+  },
+  {
+    id: "stampede-part-two",
+    title: "Stampede, part two",
+    narration:
+      "Three weeks later the single lock node restarts during a deploy, right while the value is being rebuilt. Its locks vanish with it, and an engine that reads anyway when the lock cannot be decided sends a second wave to the database.",
+    watch: "a second burst of DB reads just after lock-1 comes back empty.",
+    base: {
+      strategy: "cache-aside",
+      lock: "single-redis",
+      waiters: "poll",
+      onLockError: "bypass",
+      instances: 4,
+      durationMs: 7000,
+      crowd: { ...STAGE_CROWD, arrivalMs: 1500 },
+      db: { readLatencyMs: 1500 },
+      faults: [
+        { atMs: 1300, node: "lock-1", action: "crash" },
+        { atMs: 1700, node: "lock-1", action: "start" },
+      ],
+    },
+    beats: [
+      { title: "The hiccup", narration: "lock-1 dies mid-rebuild and comes back empty.", watch: "episodes with more than one DB read", changes: {} },
+      {
+        title: "Redlock instead",
+        narration: "The same hiccup with five lock nodes: losing one of them changes nothing.",
+        watch: "exactly one DB read",
+        changes: { lock: "redlock", onLockError: "wait" },
+      },
+    ],
+  },
+  {
+    id: "redlock-holds",
+    title: "Redlock holds with two nodes down",
+    narration:
+      "Five lock nodes, majority of three. Two of them crash before the key expires. Every acquisition still gets three votes, and the crowd still costs the database a single read.",
+    watch: "the lock grid: two rows down, three holding one holder; DB reads stay at 1.",
+    base: {
+      strategy: "cache-aside",
+      lock: "redlock",
+      waiters: "poll",
+      instances: 4,
+      durationMs: 6000,
+      crowd: STAGE_CROWD,
+      faults: [
+        { atMs: 400, node: "lock-2", action: "crash" },
+        { atMs: 500, node: "lock-4", action: "crash" },
+      ],
+    },
+    beats: [{ title: "Two down, three to go", narration: "Quorum is three of five.", watch: "maxDbReadsPerEpisode = 1", changes: {} }],
+  },
+  {
+    id: "no-quorum",
+    title: "No quorum",
+    narration:
+      "Three of five lock nodes are down: nobody can get a majority, so nobody gets the lock. Failing closed protects the database and starves the crowd; failing open feeds the crowd and stampedes the database.",
+    watch: "lock failures; then compare timeouts (wait) with DB reads (bypass).",
+    base: {
+      strategy: "cache-aside",
+      lock: "redlock",
+      waiters: "poll",
+      onLockError: "wait",
+      instances: 4,
+      durationMs: 6000,
+      crowd: { ...STAGE_CROWD, patienceMs: 2000 },
+      faults: [
+        { atMs: 300, node: "lock-1", action: "crash" },
+        { atMs: 400, node: "lock-2", action: "crash" },
+        { atMs: 500, node: "lock-3", action: "crash" },
+      ],
+    },
+    beats: [
+      { title: "Fail closed", narration: "onLockError: wait. No grant, no read, no value.", watch: "timeouts, and zero DB reads", changes: {} },
+      { title: "Fail open", narration: "onLockError: bypass. Everyone reads the database.", watch: "DB reads jump to the crowd's size", changes: { onLockError: "bypass" } },
+    ],
+  },
+  {
+    id: "desk-fire",
+    title: "The desk catches fire",
+    narration:
+      "Write-behind stacks writes on the desk and carries them to the basement every two seconds. One app server dies between two trips; what was on its desk is gone, although every client heard 'saved'.",
+    watch: "writes.lost: acknowledged minus persisted minus pending.",
+    base: {
+      strategy: "write-behind",
+      flushMs: 2000,
+      lock: "redlock",
+      waiters: "poll",
+      instances: 4,
+      durationMs: 6000,
+      crowd: { profile: "steady", rps: 300, keys: 50, writeRatio: 0.3, expireAtMs: 1000, patienceMs: 3000 },
+      faults: [{ atMs: 3500, instance: 2, action: "crash" }],
+    },
+    beats: [
+      { title: "Fire at 3.5 s", narration: "instance-2 crashes half-way to its next flush.", watch: "writes.lost > 0", changes: {} },
+      { title: "Write-through", narration: "Same fire, but every write reached the database before its acknowledgement.", watch: "writes.lost = 0", changes: { strategy: "write-through" } },
+    ],
+  },
+  {
+    id: "local-locks-per-instance",
+    title: "In-process locks: one read per server",
+    narration:
+      "A single-flight lock inside each app server stops the stampede within that server only. Four servers, four trips to the basement for the same row — the question cache libraries are asked most.",
+    watch: "maxDbReadsPerEpisode equals the number of instances.",
+    base: { strategy: "cache-aside", lock: "local", instances: 4, durationMs: 6000, crowd: STAGE_CROWD },
+    beats: [
+      { title: "Four servers", narration: "Local locks, four instances.", watch: "4 reads in the episode", changes: {} },
+      { title: "Cluster-wide lock", narration: "Redlock across the cluster.", watch: "1 read", changes: { lock: "redlock", waiters: "poll" } },
+    ],
+  },
+  {
+    id: "serve-stale",
+    title: "Serve the old copy while one refreshes",
+    narration:
+      "The value is kept a while past its expiry. One request takes the lock and refreshes; everyone else gets the slightly old copy at once instead of waiting.",
+    watch: "staleServed rises, latency stays flat, one DB read.",
+    base: { strategy: "cache-aside", lock: "redlock", waiters: "serve-stale", instances: 4, durationMs: 6000, crowd: STAGE_CROWD },
+    beats: [{ title: "Stale but fast", narration: "serve-stale waiters.", watch: "requests.staleServed and latency p99", changes: {} }],
+  },
+  {
+    id: "xfetch",
+    title: "XFetch: refresh before the expiry",
+    narration:
+      "Each request rolls a die weighted by how close the expiry is and how slow a rebuild is. Shortly before the key expires one of them volunteers to refresh it, so the crowd never meets an empty cache.",
+    watch: "db.readsOutsideEpisodes > 0 and few or no episodes.",
+    base: {
+      strategy: "cache-aside",
+      lock: "redlock",
+      waiters: "poll",
+      xfetchBeta: 1,
+      instances: 4,
+      durationMs: 8000,
+      cache: { ttlMs: 2000 },
+      crowd: { profile: "steady", rps: 400, expireAtMs: 2000, patienceMs: 3000 },
+    },
+    beats: [
+      { title: "Early refresh", narration: "β = 1.", watch: "readsOutsideEpisodes", changes: {} },
+      { title: "Without XFetch", narration: "β = 0: every expiry opens an episode.", watch: "episodeCount", changes: { xfetchBeta: 0 } },
+    ],
+  },
+];
+
+export function findPreset(id: string): Preset | undefined {
+  return PRESETS.find((preset) => preset.id === id);
+}
+
+/** The scenario of beat `beat` (1-based) of a preset. */
+export function presetScenario(preset: Preset, beat = 1): ScenarioInput {
+  const step = preset.beats[beat - 1];
+  if (!step) throw new RangeError(`${preset.id} has ${preset.beats.length} beat(s); there is no beat ${beat}`);
+  return mergeScenario(preset.base, step.changes);
+}

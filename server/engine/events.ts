@@ -1,0 +1,50 @@
+import type { LockVote } from "./ports";
+
+/**
+ * Engine events: typed data, names `domain:verb`. The engine only emits; the metrics collector is
+ * the one place that counts them (STYLE.md #4, #5). Times are wall-clock ms.
+ */
+export const engineEvents = {
+  requestArrived: (d: { requestId: number; instance: number; key: string; scheduledAt: number; startedAt: number; kind: "read" | "write" }) =>
+    ({ name: "request:arrived" as const, data: d }),
+  requestEnded: (d: { requestId: number; instance: number; key: string; outcome: ReadOutcome; scheduledAt: number; endedAt: number; reason?: string }) =>
+    ({ name: "request:ended" as const, data: d }),
+  cacheRead: (d: { instance: number; key: string; found: boolean; issuedAt: number }) =>
+    ({ name: "cache:read" as const, data: d }),
+  /** A request saw the key missing, unreachable or logically expired: an episode may open. */
+  cacheNeedsFill: (d: { key: string; reason: "missing" | "unreachable" | "expired"; issuedAt: number }) =>
+    ({ name: "cache:needs-fill" as const, data: d }),
+  cacheFilled: (d: { instance: number; key: string; at: number; early: boolean }) =>
+    ({ name: "cache:filled" as const, data: d }),
+  cacheWriteFailed: (d: { instance: number; key: string; message: string }) =>
+    ({ name: "cache:write-failed" as const, data: d }),
+  dbReadSubmitted: (d: { instance: number; key: string; at: number; early: boolean }) =>
+    ({ name: "db:read-submitted" as const, data: d }),
+  dbReadFailed: (d: { instance: number; key: string; code: string }) =>
+    ({ name: "db:read-failed" as const, data: d }),
+  lockAttempted: (d: { instance: number; resource: string; result: "acquired" | "contended" | "failed"; reason?: string; votes: LockVote[]; viaPeek?: boolean; at: number }) =>
+    ({ name: "lock:attempted" as const, data: d }),
+  lockAcquired: (d: { instance: number; resource: string; value: string; holder: string; acquiredAt: number; validUntil: number; scope: "cluster" | "instance"; votes: LockVote[] }) =>
+    ({ name: "lock:acquired" as const, data: d }),
+  lockReleased: (d: { instance: number; resource: string; value: string; holder: string; at: number; ok: boolean }) =>
+    ({ name: "lock:released" as const, data: d }),
+  writeAcknowledged: (d: { instance: number; key: string; writeId: string; strategy: string; at: number }) =>
+    ({ name: "write:acknowledged" as const, data: d }),
+  writeFailed: (d: { instance: number; key: string; writeId: string; message: string }) =>
+    ({ name: "write:failed" as const, data: d }),
+  writeBehindFlushed: (d: { instance: number; persisted: number; failed: number; at: number }) =>
+    ({ name: "write-behind:flushed" as const, data: d }),
+  writeBehindDropped: (d: { instance: number; dropped: number; at: number }) =>
+    ({ name: "write-behind:dropped" as const, data: d }),
+  instanceCrashed: (d: { instance: number; at: number; inFlight: number }) =>
+    ({ name: "instance:crashed" as const, data: d }),
+};
+
+export type ReadOutcome = "hit" | "miss" | "staleServed" | "timeout" | "error";
+
+type Factories = typeof engineEvents;
+export type EngineEvent = ReturnType<Factories[keyof Factories]>;
+export type EngineEventName = EngineEvent["name"];
+export type EngineEventOf<N extends EngineEventName> = Extract<EngineEvent, { name: N }>;
+
+export type EventSink = (event: EngineEvent) => void;

@@ -1,0 +1,542 @@
+import type { Scenario } from "../../lib/scenario";
+import type { Clock } from "../core/clock";
+import { describeError } from "../core/errors";
+import type { Random } from "../core/random";
+import type { OriginDatabase } from "../origin/types";
+import { jitteredTtl, viewOf, xfetchShouldRefresh, type CacheView } from "./cache-entry";
+import { engineEvents, type EventSink, type ReadOutcome } from "./events";
+import { lockResourceFor } from "./keys";
+import { LocalLockService } from "./locks/local";
+import type { CacheStore, CachedEntry, LockGrant, LockService } from "./ports";
+import { WriteBehindBuffer } from "./write-behind";
+
+export type EngineSettings = Pick<
+  Scenario,
+  "strategy" | "flushMs" | "lock" | "lockTtlMs" | "waiters" | "onLockError" | "xfetchBeta" | "cache"
+>;
+
+export interface InstanceDeps {
+  /** 1-based, as in `faults[].instance`. */
+  index: number;
+  settings: EngineSettings;
+  cache: CacheStore;
+  /** Null when `lock` is "none". */
+  lock: LockService | null;
+  db: OriginDatabase;
+  clock: Clock;
+  random: Random;
+  emit: EventSink;
+}
+
+export interface ReadRequest {
+  requestId: number;
+  key: string;
+  /** When the client arrived (the crowd's schedule), wall-clock ms. */
+  scheduledAt: number;
+  patienceMs: number;
+}
+
+type ReadResult = { outcome: ReadOutcome; reason?: string };
+
+/** The seed's waiter: one lock try, sleep this long, look once more. */
+const FAIL_FAST_SLEEP_MS = 100;
+const POLL_BACKOFF_START_MS = 50;
+const POLL_BACKOFF_MAX_MS = 500;
+
+/**
+ * One app server. It owns its connections and lock client and shares nothing with the other
+ * instances but Redis and the database. It never counts: it emits events.
+ */
+export class EngineInstance {
+  readonly index: number;
+  readonly name: string;
+  private readonly settings: EngineSettings;
+  private readonly cache: CacheStore;
+  private readonly lock: LockService | null;
+  private readonly db: OriginDatabase;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly emit: EventSink;
+  private readonly fillWaiters = new Map<string, Set<() => void>>();
+  private readonly inFlight = new Map<number, (result: ReadResult) => void>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly writeBehind: WriteBehindBuffer;
+  private readonly unsubscribeFill: () => void;
+  private alive = true;
+
+  constructor(deps: InstanceDeps) {
+    this.index = deps.index;
+    this.name = `instance-${deps.index}`;
+    this.settings = deps.settings;
+    this.cache = deps.cache;
+    this.lock = deps.lock;
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.random = deps.random;
+    this.emit = deps.emit;
+    this.unsubscribeFill = this.cache.onFill((key) => this.wakeFillWaiters(key));
+    this.writeBehind = new WriteBehindBuffer({
+      instance: deps.index,
+      writer: this.name,
+      db: deps.db,
+      clock: deps.clock,
+      flushMs: deps.settings.flushMs,
+      emit: deps.emit,
+    });
+    if (deps.settings.strategy === "write-behind") this.writeBehind.start();
+  }
+
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  /** Writes acknowledged to clients but not yet in the database. */
+  get pendingWrites(): number {
+    return this.writeBehind.pending;
+  }
+
+  /** Serves one crowd read; resolves with its single outcome, by arrival + patience at the latest. */
+  read(request: ReadRequest): Promise<ReadOutcome> {
+    const startedAt = this.clock.now();
+    this.emit(
+      engineEvents.requestArrived({
+        requestId: request.requestId,
+        instance: this.index,
+        key: request.key,
+        scheduledAt: request.scheduledAt,
+        startedAt,
+        kind: "read",
+      }),
+    );
+    if (!this.alive) return Promise.resolve(this.end(request, { outcome: "error", reason: "instance is down" }));
+
+    return new Promise<ReadOutcome>((resolve) => {
+      let settled = false;
+      const finish = (result: ReadResult) => {
+        if (settled) return;
+        settled = true;
+        this.clock.clearTimeout(timer);
+        this.inFlight.delete(request.requestId);
+        resolve(this.end(request, result));
+      };
+      const deadline = request.scheduledAt + request.patienceMs;
+      const timer = this.clock.setTimeout(
+        () => finish({ outcome: "timeout", reason: `no value within ${request.patienceMs} ms` }),
+        deadline - this.clock.now(),
+      );
+      this.inFlight.set(request.requestId, finish);
+      // The work goes on after a timeout, as a server's would after its client hung up: a lock holder
+      // still fills the cache for everyone else.
+      this.track(
+        this.serveRead(request.key, deadline).then(finish, (error: unknown) =>
+          finish({ outcome: "error", reason: describeError(error).message }),
+        ),
+      );
+    });
+  }
+
+  /** Serves one crowd write by the strategy; resolves true once acknowledged to the client. */
+  async write(request: { requestId: number; key: string; scheduledAt: number }): Promise<boolean> {
+    this.emit(
+      engineEvents.requestArrived({
+        requestId: request.requestId,
+        instance: this.index,
+        key: request.key,
+        scheduledAt: request.scheduledAt,
+        startedAt: this.clock.now(),
+        kind: "write",
+      }),
+    );
+    const writeId = `${this.name}/w${request.requestId}`;
+    const profile = { name: request.key, bio: `written by ${writeId}` };
+    const fail = (message: string) => {
+      this.emit(engineEvents.writeFailed({ instance: this.index, key: request.key, writeId, message }));
+      return false;
+    };
+    if (!this.alive) return fail("instance is down");
+    try {
+      switch (this.settings.strategy) {
+        case "cache-aside": {
+          // Database first, then drop the cached copy: the next read refills it.
+          await this.db.write({ id: request.key, profile, writer: this.name, writeId });
+          await this.cache.del(request.key);
+          break;
+        }
+        case "write-through": {
+          // Both copies before the client hears "done": slower, never behind.
+          const row = await this.db.write({ id: request.key, profile, writer: this.name, writeId });
+          const ttl = this.logicalTtl();
+          await this.cache.set(request.key, this.entryFor(profile, row.version, 0, ttl), this.physicalTtl(ttl));
+          break;
+        }
+        case "write-behind": {
+          // The desk first; the basement at the next flush. Until then the write lives only here.
+          const ttl = this.logicalTtl();
+          await this.cache.set(request.key, this.entryFor(profile, 0, 0, ttl), this.physicalTtl(ttl));
+          if (!this.alive) return fail("instance crashed before acknowledging");
+          this.writeBehind.enqueue({ id: request.key, profile, writer: this.name, writeId });
+          break;
+        }
+      }
+    } catch (error) {
+      return fail(describeError(error).message);
+    }
+    if (!this.alive) return fail("instance crashed before acknowledging");
+    this.emit(
+      engineEvents.writeAcknowledged({
+        instance: this.index,
+        key: request.key,
+        writeId,
+        strategy: this.settings.strategy,
+        at: this.clock.now(),
+      }),
+    );
+    return true;
+  }
+
+  /** Write-behind's end-of-day trip to the basement. */
+  flush(): Promise<void> {
+    return this.alive ? this.writeBehind.flush() : Promise.resolve();
+  }
+
+  /**
+   * The desk catches fire: requests in flight end in error, the write-behind buffer is gone, and
+   * locks this instance holds stay on the nodes until their TTL, as they would for a dead server.
+   */
+  crash(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    const inFlight = [...this.inFlight.values()];
+    this.emit(engineEvents.instanceCrashed({ instance: this.index, at: this.clock.now(), inFlight: inFlight.length }));
+    this.writeBehind.drop();
+    for (const finish of inFlight) finish({ outcome: "error", reason: "instance crashed" });
+    this.wakeAllFillWaiters();
+  }
+
+  /** Waits for background work (refreshes, flushes) to finish. */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  async close(): Promise<void> {
+    this.writeBehind.stop();
+    this.unsubscribeFill();
+    await Promise.allSettled([this.cache.close(), this.lock?.close()]);
+  }
+
+  // ── read path ──────────────────────────────────────────────────────────────────────────────
+
+  private async serveRead(key: string, deadline: number): Promise<ReadResult> {
+    const view = await this.look(key);
+    if (view.state === "fresh") {
+      // XFetch: once in a while a request volunteers to refresh before the expiry.
+      if (xfetchShouldRefresh(view.entry, this.clock.now(), this.settings.xfetchBeta, this.random)) {
+        return this.refreshEarly(key);
+      }
+      return { outcome: "hit" };
+    }
+    if (view.state === "stale" && this.settings.waiters === "serve-stale") return this.serveStale(key);
+    // No protection: every miss goes to the basement.
+    if (!this.lock) return this.loadFromDb(key, false);
+    return this.acquireOrWait(key, deadline, view);
+  }
+
+  /** GETs the key and reports, for episodes, when it needs a fill. */
+  private async look(key: string): Promise<CacheView> {
+    const issuedAt = this.clock.now();
+    let view: CacheView;
+    try {
+      const entry = await this.cache.get(key);
+      view = viewOf(entry, this.clock.now());
+      this.emit(engineEvents.cacheRead({ instance: this.index, key, found: entry !== null, issuedAt }));
+    } catch (error) {
+      view = { state: "unreachable", message: describeError(error).message };
+    }
+    if (view.state !== "fresh") this.emit(engineEvents.cacheNeedsFill({ key, reason: view.state === "stale" ? "expired" : view.state, issuedAt }));
+    return view;
+  }
+
+  private async acquireOrWait(key: string, deadline: number, lastSeen: CacheView): Promise<ReadResult> {
+    const attempt = await this.tryLock(key);
+    switch (attempt.kind) {
+      case "acquired":
+        return this.loadUnderLock(key, attempt.grant);
+      case "contended":
+        return this.waitForFill(key, deadline, lastSeen);
+      case "error":
+        // Fail open: nobody can say who holds the lock, so read anyway (the stampede, part two).
+        if (this.settings.onLockError === "bypass") return this.loadFromDb(key, false);
+        // Fail closed: treat it as someone else's fill in progress (the seed's behaviour).
+        return this.waitForFill(key, deadline, lastSeen);
+    }
+  }
+
+  /** The lock's answer, with Redlock's own rule that a grant already expired on arrival is no grant. */
+  private async tryLock(key: string): Promise<
+    { kind: "acquired"; grant: LockGrant } | { kind: "contended" } | { kind: "error"; reason: string }
+  > {
+    const resource = lockResourceFor(key);
+    const lock = this.lock;
+    if (!lock) return { kind: "error", reason: "no lock configured" };
+    const holder = `${this.name}`;
+    let attempt;
+    try {
+      attempt = await lock.tryAcquire(resource, this.settings.lockTtlMs, holder);
+    } catch (error) {
+      attempt = { kind: "error" as const, reason: describeError(error).message, votes: [] };
+    }
+    const at = this.clock.now();
+    switch (attempt.kind) {
+      case "acquired": {
+        const { grant } = attempt;
+        if (grant.validUntil <= at) {
+          this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason: "grant expired before it could be used", votes: grant.votes, at }));
+          void lock.release(grant).catch(() => undefined);
+          return { kind: "error", reason: "grant expired before use" };
+        }
+        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "acquired", votes: grant.votes, at }));
+        this.emit(engineEvents.lockAcquired({ instance: this.index, resource, value: grant.value, holder: grant.holder, acquiredAt: grant.acquiredAt, validUntil: grant.validUntil, scope: grant.scope, votes: grant.votes }));
+        return { kind: "acquired", grant };
+      }
+      case "contended":
+        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "contended", votes: attempt.votes, viaPeek: attempt.viaPeek, at }));
+        return { kind: "contended" };
+      case "error":
+        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason: attempt.reason, votes: attempt.votes, at }));
+        return { kind: "error", reason: attempt.reason };
+    }
+  }
+
+  private async release(grant: LockGrant): Promise<void> {
+    let ok = true;
+    try {
+      await this.lock?.release(grant);
+    } catch {
+      // The lock expires by itself; a failed release only delays the next holder.
+      ok = false;
+    }
+    this.emit(engineEvents.lockReleased({ instance: this.index, resource: grant.resource, value: grant.value, holder: grant.holder, at: this.clock.now(), ok }));
+  }
+
+  private async loadUnderLock(key: string, grant: LockGrant): Promise<ReadResult> {
+    try {
+      // Double-check: the previous holder may have filled the cache while we queued for the lock.
+      const view = await this.look(key);
+      if (view.state === "fresh") return { outcome: "hit" };
+      return await this.loadFromDb(key, false);
+    } finally {
+      await this.release(grant);
+    }
+  }
+
+  /** Reads the row, fills the cache, tells the waiters. The only place the engine reads the database. */
+  private async loadFromDb(key: string, early: boolean): Promise<ReadResult> {
+    const submittedAt = this.clock.now();
+    this.emit(engineEvents.dbReadSubmitted({ instance: this.index, key, at: submittedAt, early }));
+    let row;
+    try {
+      row = await this.db.read(key);
+    } catch (error) {
+      const { code, message } = describeError(error);
+      this.emit(engineEvents.dbReadFailed({ instance: this.index, key, code }));
+      return { outcome: "error", reason: message };
+    }
+    if (!row) {
+      return { outcome: "error", reason: `row ${key} does not exist` };
+    }
+    const recomputeMs = this.clock.now() - submittedAt;
+    const ttl = this.logicalTtl();
+    const entry = this.entryFor(row.profile, row.version, recomputeMs, ttl);
+    try {
+      await this.cache.set(key, entry, this.physicalTtl(ttl));
+      this.emit(engineEvents.cacheFilled({ instance: this.index, key, at: this.clock.now(), early }));
+      void this.cache.publishFill(key).catch(() => undefined);
+    } catch (error) {
+      // The value still answers this client; only the next ones lose it.
+      this.emit(engineEvents.cacheWriteFailed({ instance: this.index, key, message: describeError(error).message }));
+    }
+    this.wakeFillWaiters(key);
+    return { outcome: "miss" };
+  }
+
+  private async refreshEarly(key: string): Promise<ReadResult> {
+    if (!this.lock) return this.loadFromDb(key, true);
+    const attempt = await this.tryLock(key);
+    if (attempt.kind !== "acquired") return { outcome: "hit" }; // someone else is already refreshing
+    try {
+      return await this.loadFromDb(key, true);
+    } finally {
+      await this.release(attempt.grant);
+    }
+  }
+
+  /** Hands out the expired value now; one refresh runs behind it. */
+  private async serveStale(key: string): Promise<ReadResult> {
+    if (!this.lock) {
+      // Without a lock every stale reader refreshes: fast answers, but the basement still gets the crowd.
+      this.track(this.loadFromDb(key, false));
+      return { outcome: "staleServed" };
+    }
+    const attempt = await this.tryLock(key);
+    if (attempt.kind === "acquired") {
+      this.track(this.loadUnderLock(key, attempt.grant));
+    } else if (attempt.kind === "error" && this.settings.onLockError === "bypass") {
+      this.track(this.loadFromDb(key, false));
+    }
+    return { outcome: "staleServed" };
+  }
+
+  // ── waiters ───────────────────────────────────────────────────────────────────────────────
+
+  private async waitForFill(key: string, deadline: number, lastSeen: CacheView): Promise<ReadResult> {
+    // In-process single-flight: join this instance's own fill, whatever the waiter policy.
+    if (this.settings.lock === "local") {
+      if (lastSeen.state === "stale" && this.settings.waiters === "serve-stale") return { outcome: "staleServed" };
+      return this.joinLocalFlight(key, deadline);
+    }
+    switch (this.settings.waiters) {
+      case "fail-fast":
+        return this.failFast(key);
+      case "poll":
+        return this.poll(key, deadline);
+      case "serve-stale":
+        return lastSeen.state === "stale" ? { outcome: "staleServed" } : this.poll(key, deadline);
+      case "notify":
+        return this.notify(key, deadline);
+    }
+  }
+
+  /** The seed's code exactly: sleep 100 ms, look once, else give up. */
+  private async failFast(key: string): Promise<ReadResult> {
+    await this.clock.sleep(FAIL_FAST_SLEEP_MS);
+    const view = await this.look(key);
+    if (view.state === "fresh") return { outcome: "hit" };
+    return { outcome: "error", reason: `still no value ${FAIL_FAST_SLEEP_MS} ms after losing the lock race` };
+  }
+
+  private async poll(key: string, deadline: number): Promise<ReadResult> {
+    let backoff = POLL_BACKOFF_START_MS;
+    while (this.alive) {
+      // Full jitter on the back-off keeps the waiters from polling in lock-step.
+      const sleep = Math.min(backoff / 2 + this.random.next() * (backoff / 2), deadline - this.clock.now());
+      if (sleep <= 0) break;
+      await this.clock.sleep(sleep);
+      if (this.clock.now() >= deadline) break;
+      const view = await this.look(key);
+      if (view.state === "fresh") return { outcome: "hit" };
+      const attempt = await this.tryLock(key);
+      if (attempt.kind === "acquired") return this.loadUnderLock(key, attempt.grant);
+      if (attempt.kind === "error" && this.settings.onLockError === "bypass") return this.loadFromDb(key, false);
+      backoff = Math.min(POLL_BACKOFF_MAX_MS, backoff * 2);
+    }
+    return { outcome: "timeout", reason: "patience ran out while polling" };
+  }
+
+  /** Waits for a fill message instead of polling; patience bounds the wait. */
+  private async notify(key: string, deadline: number): Promise<ReadResult> {
+    while (this.alive && this.clock.now() < deadline) {
+      const filled = this.nextFill(key, deadline);
+      // Look once after subscribing: the fill may have landed between our miss and now.
+      const view = await this.look(key);
+      if (view.state === "fresh") {
+        filled.cancel();
+        return { outcome: "hit" };
+      }
+      if (!(await filled.promise)) break;
+      const after = await this.look(key);
+      if (after.state === "fresh") return { outcome: "hit" };
+      // Filled and gone again (a write dropped it, or it expired): compete for the lock once more.
+      const attempt = await this.tryLock(key);
+      if (attempt.kind === "acquired") return this.loadUnderLock(key, attempt.grant);
+      if (attempt.kind === "error" && this.settings.onLockError === "bypass") return this.loadFromDb(key, false);
+    }
+    return { outcome: "timeout", reason: "no fill message before patience ran out" };
+  }
+
+  /** Waits for this instance's own holder to finish, then looks again. */
+  private async joinLocalFlight(key: string, deadline: number): Promise<ReadResult> {
+    if (!(this.lock instanceof LocalLockService)) throw new Error("joinLocalFlight needs the local lock");
+    const resource = lockResourceFor(key);
+    while (this.alive && this.clock.now() < deadline) {
+      if (!(await this.lock.whenReleased(resource, deadline - this.clock.now()))) break;
+      const view = await this.look(key);
+      if (view.state === "fresh") return { outcome: "hit" };
+      const attempt = await this.tryLock(key);
+      if (attempt.kind === "acquired") return this.loadUnderLock(key, attempt.grant);
+    }
+    return { outcome: "timeout", reason: "this instance's fill did not finish in time" };
+  }
+
+  /** Resolves true on the next fill of `key`, false at the deadline. */
+  private nextFill(key: string, deadline: number): { promise: Promise<boolean>; cancel: () => void } {
+    let cancel = () => undefined as void;
+    const promise = new Promise<boolean>((resolve) => {
+      const waiters = this.fillWaiters.get(key) ?? new Set<() => void>();
+      this.fillWaiters.set(key, waiters);
+      const wake = () => {
+        this.clock.clearTimeout(timer);
+        waiters.delete(wake);
+        resolve(true);
+      };
+      const timer = this.clock.setTimeout(() => {
+        waiters.delete(wake);
+        resolve(false);
+      }, deadline - this.clock.now());
+      waiters.add(wake);
+      cancel = () => {
+        this.clock.clearTimeout(timer);
+        waiters.delete(wake);
+        resolve(false);
+      };
+    });
+    return { promise, cancel };
+  }
+
+  private wakeFillWaiters(key: string): void {
+    const waiters = this.fillWaiters.get(key);
+    if (!waiters) return;
+    this.fillWaiters.delete(key);
+    for (const wake of waiters) wake();
+  }
+
+  private wakeAllFillWaiters(): void {
+    for (const key of [...this.fillWaiters.keys()]) this.wakeFillWaiters(key);
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────
+
+  private end(request: ReadRequest, result: ReadResult): ReadOutcome {
+    this.emit(
+      engineEvents.requestEnded({
+        requestId: request.requestId,
+        instance: this.index,
+        key: request.key,
+        outcome: result.outcome,
+        scheduledAt: request.scheduledAt,
+        endedAt: this.clock.now(),
+        ...(result.reason ? { reason: result.reason } : {}),
+      }),
+    );
+    return result.outcome;
+  }
+
+  private logicalTtl(): number {
+    return jitteredTtl(this.settings.cache.ttlMs, this.settings.cache.jitterPct, this.random);
+  }
+
+  /** Serve-stale keeps the value in Redis past its logical expiry, so a stale copy exists to serve. */
+  private physicalTtl(logicalTtlMs: number): number {
+    return logicalTtlMs + (this.settings.waiters === "serve-stale" ? this.settings.cache.staleTtlMs : 0);
+  }
+
+  private entryFor(profile: CachedEntry["profile"], version: number, recomputeMs: number, ttl = this.logicalTtl()): CachedEntry {
+    const now = this.clock.now();
+    return { profile, version, logicalExpiresAt: now + ttl, recomputeMs, writtenAt: now, writer: this.name };
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    const tracked = work.finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+    return tracked;
+  }
+}

@@ -1,0 +1,63 @@
+import type { Profile } from "../origin/types";
+
+/**
+ * What the cache node stores for a key. The value carries its own logical expiry so that a value
+ * kept past it (serve-stale) can be recognised, and the time its last recompute took (XFetch's δ).
+ */
+export interface CachedEntry {
+  profile: Profile;
+  version: number;
+  /** Wall-clock ms after which the value is stale. */
+  logicalExpiresAt: number;
+  /** How long the database read that produced it took, in ms. */
+  recomputeMs: number;
+  writtenAt: number;
+  /** Who wrote it (`instance-2`), for the dashboard. */
+  writer: string;
+}
+
+/** The cache node, as one engine instance sees it. Each instance owns its own connections. */
+export interface CacheStore {
+  /** Null when the key is absent. Throws CacheUnavailableError when the node cannot be reached. */
+  get(key: string): Promise<CachedEntry | null>;
+  set(key: string, entry: CachedEntry, physicalTtlMs: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Tells every instance's waiters that `key` was filled (pub/sub on the cache node). */
+  publishFill(key: string): Promise<void>;
+  /** Listens for fills; returns an unsubscribe function. */
+  onFill(listener: (key: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** One lock node's answer to an acquisition, for the event log and the lock grid. */
+export type LockVote =
+  | { nodeId: string; vote: "for" }
+  | { nodeId: string; vote: "locked" }
+  | { nodeId: string; vote: "error"; message: string };
+
+export interface LockGrant {
+  resource: string;
+  /** The random value stored in the lock key: how the observer recognises this holder on a node. */
+  value: string;
+  holder: string;
+  acquiredAt: number;
+  /** Wall-clock ms after which the holder may no longer assume it holds the lock. */
+  validUntil: number;
+  /** "cluster" locks exclude every instance; "instance" locks (in-process) only their own. */
+  scope: "cluster" | "instance";
+  votes: LockVote[];
+}
+
+export type LockAttempt =
+  | { kind: "acquired"; grant: LockGrant }
+  /** Someone else holds it: normal contention, handled by the waiter policy. */
+  | { kind: "contended"; votes: LockVote[]; viaPeek: boolean }
+  /** The lock could not be decided (nodes down, no quorum): handled by `onLockError`. */
+  | { kind: "error"; reason: string; votes: LockVote[] };
+
+export interface LockService {
+  readonly mode: "local" | "single-redis" | "redlock";
+  tryAcquire(resource: string, ttlMs: number, holder: string): Promise<LockAttempt>;
+  release(grant: LockGrant): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+import type { Redis } from "ioredis";
+import { LabError } from "../core/errors";
+import { decodeEntry, encodeEntry } from "./cache-entry";
+import type { CacheStore, CachedEntry } from "./ports";
+import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "./redis-connection";
+
+export const FILL_CHANNEL = "stampede:fills";
+
+export class CacheUnavailableError extends LabError {
+  constructor(message: string, cause?: unknown) {
+    super("CACHE_UNAVAILABLE", message, { cause });
+  }
+}
+
+/** The cache node through one instance's own two connections: commands, and fill messages. */
+export class RedisCacheStore implements CacheStore {
+  private readonly listeners = new Set<(key: string) => void>();
+
+  private constructor(
+    private readonly commands: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    subscriber.on("message", (_channel: string, key: string) => {
+      for (const listener of this.listeners) listener(key);
+    });
+  }
+
+  static async connect(endpoint: NodeEndpoint, options: { commandTimeoutMs: number; name: string }): Promise<RedisCacheStore> {
+    const commands = connectFailFast(endpoint, options);
+    const subscriber = connectFailFast(endpoint, { ...options, name: `${options.name}-fills`, subscriber: true });
+    await Promise.all([whenReady(commands, 3000), whenReady(subscriber, 3000)]);
+    await subscriber.subscribe(FILL_CHANNEL).catch(() => undefined);
+    return new RedisCacheStore(commands, subscriber);
+  }
+
+  async get(key: string): Promise<CachedEntry | null> {
+    let text: string | null;
+    try {
+      text = await this.commands.get(key);
+    } catch (error) {
+      throw new CacheUnavailableError(`cache node did not answer GET ${key}`, error);
+    }
+    return text === null ? null : decodeEntry(text);
+  }
+
+  async set(key: string, entry: CachedEntry, physicalTtlMs: number): Promise<void> {
+    await this.commands.set(key, encodeEntry(entry), "PX", Math.max(1, Math.round(physicalTtlMs)));
+  }
+
+  async del(key: string): Promise<void> {
+    await this.commands.del(key);
+  }
+
+  async publishFill(key: string): Promise<void> {
+    await this.commands.publish(FILL_CHANNEL, key);
+  }
+
+  onFill(listener: (key: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await Promise.all([closeQuietly(this.commands), closeQuietly(this.subscriber)]);
+  }
+}

@@ -1,0 +1,132 @@
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { cpus } from "node:os";
+import type { Scenario } from "../../lib/scenario";
+import type { EngineInstance } from "../engine/instance";
+import type { Episode, RunTotals } from "../metrics/collector";
+import type { SafetyViolation } from "../metrics/safety";
+import type { NodeStatus } from "../nodes/types";
+import type { OriginDatabase } from "../origin/types";
+import type { LabNote, NodeInfo, TickFrame } from "./runner";
+
+/** The JSON report of one run. Every figure is explained in the README ("Reading the report"). */
+export interface Report {
+  scenario: Scenario;
+  provenance: { seed: number; gitSha: string; versions: Record<string, string>; cores: number; startedAt: string };
+  durationMs: number;
+  requests: RunTotals["requests"];
+  latencyMs: RunTotals["latencyMs"];
+  db: { reads: number; writes: number; peakInFlight: number; rejected: number; timedOut: number; readsOutsideEpisodes: number };
+  episodes: Episode[];
+  episodeCount: number;
+  maxDbReadsPerEpisode: number;
+  locks: RunTotals["locks"];
+  violations: SafetyViolation[];
+  writes: { acknowledged: number; failed: number; persisted: number; pending: number; lost: number };
+  cache: RunTotals["cache"];
+  nodes: Array<{
+    id: string;
+    role: string;
+    port: number;
+    pid: number | null;
+    state: string;
+    info: { keyspaceHits: number; keyspaceMisses: number; commands: number } | null;
+  }>;
+  runtime: { eventLoopLagMaxMs: number; arrivalLagMaxMs: number; distorted: boolean; distortionLimitMs: number };
+  notes: LabNote[];
+  ticks: TickFrame[];
+}
+
+export function buildReport(input: {
+  scenario: Scenario;
+  totals: RunTotals;
+  db: OriginDatabase;
+  instances: readonly EngineInstance[];
+  nodes: Array<NodeStatus & { info: NodeInfo | null }>;
+  ticks: TickFrame[];
+  notes: LabNote[];
+  durationMs: number;
+  eventLoopLagMaxMs: number;
+  distortionLimitMs: number;
+}): Report {
+  const { scenario, totals, db } = input;
+  const stats = db.stats();
+  // Persisted is read from the database's own write log, not from the engine's bookkeeping.
+  const persisted = db.writeLog().filter((entry) => entry.writeId !== undefined && totals.writes.acknowledgedIds.has(entry.writeId)).length;
+  const pending = input.instances.reduce((sum, instance) => sum + (instance.isAlive ? instance.pendingWrites : 0), 0);
+  const redisVersion = input.nodes.find((n) => n.info?.redisVersion)?.info?.redisVersion ?? "unknown";
+  return {
+    scenario,
+    provenance: {
+      seed: scenario.seed,
+      gitSha: gitSha(),
+      versions: { node: process.versions.node, redis: redisVersion, ...packageVersions() },
+      cores: cpus().length,
+      startedAt: new Date(Date.now() - input.durationMs).toISOString(),
+    },
+    durationMs: input.durationMs,
+    requests: totals.requests,
+    latencyMs: totals.latencyMs,
+    db: {
+      reads: stats.reads,
+      writes: stats.writes,
+      peakInFlight: stats.peakInFlight,
+      rejected: stats.rejected,
+      timedOut: stats.timedOut,
+      readsOutsideEpisodes: totals.readsOutsideEpisodes,
+    },
+    episodes: totals.episodes,
+    episodeCount: totals.episodeCount,
+    maxDbReadsPerEpisode: totals.maxDbReadsPerEpisode,
+    locks: totals.locks,
+    violations: totals.violations,
+    writes: {
+      acknowledged: totals.writes.acknowledged,
+      failed: totals.writes.failed,
+      persisted,
+      pending,
+      lost: totals.writes.acknowledged - persisted - pending,
+    },
+    cache: totals.cache,
+    nodes: input.nodes.map((node) => ({
+      id: node.id,
+      role: node.role,
+      port: node.port,
+      pid: node.pid,
+      state: node.state,
+      info: node.info ? { keyspaceHits: node.info.keyspaceHits, keyspaceMisses: node.info.keyspaceMisses, commands: node.info.commands } : null,
+    })),
+    runtime: {
+      eventLoopLagMaxMs: input.eventLoopLagMaxMs,
+      arrivalLagMaxMs: totals.arrivalLagMaxMs,
+      distorted: input.eventLoopLagMaxMs > input.distortionLimitMs || totals.arrivalLagMaxMs > input.distortionLimitMs,
+      distortionLimitMs: input.distortionLimitMs,
+    },
+    notes: input.notes,
+    ticks: input.ticks,
+  };
+}
+
+let cachedSha: string | null = null;
+function gitSha(): string {
+  if (cachedSha) return cachedSha;
+  try {
+    cachedSha = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    cachedSha = "unknown";
+  }
+  return cachedSha;
+}
+
+function packageVersions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const out: Record<string, string> = {};
+  for (const name of ["ioredis", "@sesamecare-oss/redlock", "next", "socket.io"]) {
+    try {
+      out[name] = (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      out[name] = "unknown";
+    }
+  }
+  return out;
+}

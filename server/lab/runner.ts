@@ -1,0 +1,436 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Redis } from "ioredis";
+import type { Scenario } from "../../lib/scenario";
+import { systemClock, type Clock, type TimerHandle } from "../core/clock";
+import { describeError, LabError } from "../core/errors";
+import { seededRandom, type Random } from "../core/random";
+import { encodeEntry, jitteredTtl } from "../engine/cache-entry";
+import type { EngineEvent } from "../engine/events";
+import { EngineInstance } from "../engine/instance";
+import { cacheKeyFor, HOT_KEY, HOT_LOCK } from "../engine/keys";
+import { LocalLockService } from "../engine/locks/local";
+import { RedlockLockService } from "../engine/locks/redlock";
+import { SingleRedisLockService } from "../engine/locks/single-redis";
+import type { LockService } from "../engine/ports";
+import { RedisCacheStore } from "../engine/redis-cache-store";
+import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "../engine/redis-connection";
+import { MetricsCollector, type TickWindow } from "../metrics/collector";
+import type { NodeManager, NodeStatus } from "../nodes/types";
+import { createCapacityModelDatabase } from "../origin/capacity-model";
+import type { OriginDatabase } from "../origin/types";
+import { planArrivals, planWave, type Arrival } from "./crowd";
+import { LockObserver, type ObservedLock } from "./observer";
+import { buildReport, type Report } from "./report";
+
+/** One frame of the run: a closed metrics window plus what the nodes held at its end. */
+export interface TickFrame extends TickWindow {
+  dbInFlight: number;
+  dbQueued: number;
+  writesPending: number;
+  locks: Array<ObservedLock & { holder: string | null }>;
+}
+
+export type LabNote = { atMs: number; kind: "fault" | "fault-failed" | "expire" | "crowd" | "phase"; text: string };
+
+export interface RunHooks {
+  onTick?: (frame: TickFrame) => void;
+  onEvent?: (event: EngineEvent) => void;
+  onNote?: (note: LabNote) => void;
+  onProgress?: (progress: { atMs: number; arrived: number; planned: number; ended: number }) => void;
+}
+
+export interface RunOptions extends RunHooks {
+  nodes: NodeManager;
+  /** Defaults to the capacity model built from `scenario.db`. */
+  database?: OriginDatabase;
+  clock?: Clock;
+}
+
+/** Event-loop or arrival lag above this makes the run's numbers suspect: the report says so. */
+export const DISTORTION_LIMIT_MS = 250;
+/** How long the run waits for background work (refreshes, flushes) after the last request ended. */
+const DRAIN_GRACE_MS = 10_000;
+
+/**
+ * One scenario, run for real: engine instances on the lab's Redis nodes, a crowd on a schedule,
+ * faults on time, one collector counting. `done` resolves with the report.
+ */
+export class ScenarioRun {
+  readonly done: Promise<Report>;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly collector: MetricsCollector;
+  private readonly notes: LabNote[] = [];
+  private readonly ticks: TickFrame[] = [];
+  private readonly timers = new Set<TimerHandle>();
+  private readonly requests = new Set<Promise<unknown>>();
+  private instances: EngineInstance[] = [];
+  private db!: OriginDatabase;
+  private observer: LockObserver | null = null;
+  private labClient: Redis | null = null;
+  private t0 = 0;
+  private nextRequestId = 1;
+  private planned = 0;
+  private arrived = 0;
+  private ended = 0;
+  private stopped = false;
+
+  constructor(
+    readonly scenario: Scenario,
+    private readonly options: RunOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.random = seededRandom(scenario.seed);
+    this.collector = new MetricsCollector(0, scenario.tickMs);
+    this.done = this.run();
+    // The caller reads `done`; an early failure must not also surface as an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  /** Ms since t = 0. */
+  get elapsedMs(): number {
+    return this.t0 === 0 ? 0 : this.clock.now() - this.t0;
+  }
+
+  /** Ends the run early: no more arrivals; requests in flight still end. */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) this.clock.clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Runtime command: the hot key's value goes stale right now (kept for serve-stale, else deleted). */
+  async expireNow(key = HOT_KEY): Promise<void> {
+    const client = this.labClient;
+    if (!client) throw new LabError("RUN_NOT_STARTED", "the run has not started yet");
+    const text = await client.get(key);
+    if (text && this.scenario.waiters === "serve-stale") {
+      const entry = JSON.parse(text) as { logicalExpiresAt: number };
+      entry.logicalExpiresAt = this.clock.now();
+      await client.set(key, JSON.stringify(entry), "PX", Math.max(1, this.scenario.cache.staleTtlMs));
+    } else {
+      await client.del(key);
+    }
+    this.note("expire", `${key} expired by hand`);
+  }
+
+  /** Runtime command: a sneaker-drop wave of `crowd.clients` starts now. */
+  releaseCrowdNow(): number {
+    if (this.t0 === 0) throw new LabError("RUN_NOT_STARTED", "the run has not started yet");
+    const wave = planWave(this.scenario, this.elapsedMs, this.random.fork(`wave-${this.elapsedMs}`));
+    this.schedule(wave);
+    this.note("crowd", `a crowd of ${wave.length} released by hand`);
+    return wave.length;
+  }
+
+  private async run(): Promise<Report> {
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    try {
+      await this.connect();
+      await this.warmUp();
+      this.collector.onEvent((event) => this.options.onEvent?.(event));
+      loopDelay.enable();
+      this.startTicking();
+      this.scheduleFaults();
+      this.schedule(planArrivals(this.scenario, this.random.fork("crowd")));
+      await this.waitForArrivalsToEnd();
+      await this.drain();
+      loopDelay.disable();
+      this.closeWindow(true);
+      const nodeInfo = await this.readNodeInfo();
+      return buildReport({
+        scenario: this.scenario,
+        totals: this.collector.snapshot(),
+        db: this.db,
+        instances: this.instances,
+        nodes: nodeInfo,
+        ticks: this.ticks,
+        notes: this.notes,
+        durationMs: Math.round(this.elapsedMs),
+        eventLoopLagMaxMs: Math.round(loopDelay.max / 1e6),
+        distortionLimitMs: DISTORTION_LIMIT_MS,
+      });
+    } finally {
+      loopDelay.disable();
+      this.stop();
+      await this.closeAll();
+    }
+  }
+
+  private lockEndpoints(): NodeEndpoint[] {
+    const locks = this.options.nodes.list().filter((n) => n.role === "lock");
+    if (locks.length < this.scenario.lockNodes) {
+      throw new LabError(
+        "NOT_ENOUGH_LOCK_NODES",
+        `the scenario asks for lockNodes = ${this.scenario.lockNodes} but the lab has ${locks.length} lock nodes; start it with LAB_LOCK_NODES=${this.scenario.lockNodes}`,
+      );
+    }
+    return locks.slice(0, this.scenario.lockNodes).map(endpointOf);
+  }
+
+  private async connect(): Promise<void> {
+    const { scenario, clock } = this;
+    const cacheNode = this.options.nodes.get("cache");
+    const lockEndpoints = this.lockEndpoints();
+    this.db = this.options.database ?? createCapacityModelDatabase({ ...scenario.db, clock });
+    this.labClient = connectFailFast(endpointOf(cacheNode), { commandTimeoutMs: 2000, name: "stampede-lab" });
+    this.observer = LockObserver.connect(lockEndpoints, Math.max(50, Math.min(500, scenario.tickMs * 2)));
+    await Promise.all([whenReady(this.labClient, 2000), this.observer.ready()]);
+    this.instances = await Promise.all(
+      Array.from({ length: scenario.instances }, async (_, i) => {
+        const index = i + 1;
+        const name = `stampede-instance-${index}`;
+        const cache = await RedisCacheStore.connect(endpointOf(cacheNode), { commandTimeoutMs: scenario.redlock.commandTimeoutMs, name });
+        return new EngineInstance({
+          index,
+          settings: scenario,
+          cache,
+          lock: await this.lockServiceFor(lockEndpoints, name),
+          db: this.db,
+          clock,
+          random: this.random.fork(`instance-${index}`),
+          emit: this.collector.record,
+        });
+      }),
+    );
+  }
+
+  private async lockServiceFor(endpoints: NodeEndpoint[], name: string): Promise<LockService | null> {
+    const { scenario, clock } = this;
+    switch (scenario.lock) {
+      case "none":
+        return null;
+      case "local":
+        return new LocalLockService(clock);
+      case "single-redis": {
+        const first = endpoints[0];
+        if (!first) throw new LabError("NOT_ENOUGH_LOCK_NODES", "single-redis needs lock-1");
+        return SingleRedisLockService.connect(first, { commandTimeoutMs: scenario.redlock.commandTimeoutMs, name, clock });
+      }
+      case "redlock":
+        return RedlockLockService.connect(endpoints, { settings: scenario.redlock, name, clock });
+    }
+  }
+
+  /**
+   * Before t = 0: every key goes straight into the database and the cache — no lock, nothing
+   * counted — and every node forgets the last run (keys and INFO counters). The hot key expires at
+   * t = `crowd.expireAtMs`.
+   */
+  private async warmUp(): Promise<void> {
+    const { scenario, clock } = this;
+    await Promise.all(
+      this.options.nodes
+        .list()
+        .filter((n) => n.state === "up")
+        .map(async (node) => {
+          const client = connectFailFast(endpointOf(node), { commandTimeoutMs: 2000, name: "stampede-warmup" });
+          try {
+            await whenReady(client, 2000);
+            await client.flushall();
+            await client.config("RESETSTAT");
+          } catch {
+            // A node that cannot be reset is reported as it is; the run goes on without it.
+          } finally {
+            await closeQuietly(client);
+          }
+        }),
+    );
+    const rows = Array.from({ length: scenario.crowd.keys }, (_, k) => ({
+      id: cacheKeyFor(k),
+      profile: { name: `user ${k}`, bio: `profile of user ${k}, as the basement keeps it` },
+    }));
+    this.db.seed(rows);
+    const ttlRandom = this.random.fork("warm-up");
+    this.t0 = clock.now();
+    this.collector.rebase(this.t0);
+    const client = this.labClient!;
+    const stale = scenario.waiters === "serve-stale" ? scenario.cache.staleTtlMs : 0;
+    const pipeline = client.pipeline();
+    for (const [k, row] of rows.entries()) {
+      const ttl = k === 0 ? scenario.crowd.expireAtMs : jitteredTtl(scenario.cache.ttlMs, scenario.cache.jitterPct, ttlRandom);
+      if (ttl <= 0) continue; // an expiry at t = 0 means the crowd finds the key already gone
+      const entry = { profile: row.profile, version: 1, logicalExpiresAt: this.t0 + ttl, recomputeMs: scenario.db.readLatencyMs, writtenAt: this.t0, writer: "warm-up" };
+      pipeline.set(row.id, encodeEntry(entry), "PX", ttl + stale);
+    }
+    await pipeline.exec();
+    this.note("phase", `warm-up done: ${rows.length} key(s) cached; ${HOT_KEY} expires at t = ${scenario.crowd.expireAtMs} ms`);
+  }
+
+  private startTicking(): void {
+    const tick = () => {
+      if (this.t0 === 0) return;
+      this.closeWindow(false);
+      this.later(this.collector.windowStartedAt + this.scenario.tickMs - this.clock.now(), tick);
+    };
+    this.later(this.scenario.tickMs, tick);
+  }
+
+  private closeWindow(final: boolean): void {
+    const window = this.collector.closeWindow();
+    const stats = this.db.stats();
+    const frame: TickFrame = {
+      ...window,
+      dbInFlight: stats.inFlight,
+      dbQueued: stats.queued,
+      writesPending: this.instances.reduce((sum, i) => sum + (i.isAlive ? i.pendingWrites : 0), 0),
+      locks: [],
+    };
+    this.ticks.push(frame);
+    const observer = this.observer;
+    if (observer && !final) {
+      // The reading lands a moment after the window closes; the frame is sent once it has.
+      void observer.sample(HOT_LOCK).then((locks) => {
+        frame.locks = locks.map((l) => ({ ...l, holder: l.value ? (this.collector.safety.holderOf(l.value)?.holder ?? "unknown") : null }));
+        this.options.onTick?.(frame);
+      });
+    } else {
+      this.options.onTick?.(frame);
+    }
+    this.options.onProgress?.({ atMs: Math.round(this.elapsedMs), arrived: this.arrived, planned: this.planned, ended: this.ended });
+  }
+
+  private scheduleFaults(): void {
+    for (const fault of this.scenario.faults) {
+      this.later(fault.atMs, () => {
+        if ("node" in fault) {
+          const nodeId = fault.node as NodeStatus["id"];
+          this.options.nodes.apply(nodeId, fault.action).then(
+            () => this.note("fault", `${fault.action} ${fault.node}`),
+            (error: unknown) => this.note("fault-failed", `${fault.action} ${fault.node}: ${describeError(error).message}`),
+          );
+        } else {
+          const instance = this.instances[fault.instance - 1];
+          instance?.crash();
+          this.note("fault", `crash instance-${fault.instance}`);
+        }
+      });
+    }
+  }
+
+  /**
+   * Dispatches arrivals on time from one timer chain rather than one timer per client: everything
+   * due is started in one go, and the lag between schedule and start is measured per request.
+   */
+  private schedule(arrivals: Arrival[]): void {
+    if (arrivals.length === 0) return;
+    this.planned += arrivals.length;
+    let next = 0;
+    const dispatch = () => {
+      const now = this.elapsedMs;
+      while (next < arrivals.length && (arrivals[next]?.atMs ?? Infinity) <= now && !this.stopped) {
+        this.start(arrivals[next]!);
+        next++;
+      }
+      if (this.stopped) {
+        this.planned -= arrivals.length - next;
+        return;
+      }
+      if (next < arrivals.length) this.later(arrivals[next]!.atMs - this.elapsedMs, dispatch);
+    };
+    this.later(arrivals[0]!.atMs - this.elapsedMs, dispatch);
+  }
+
+  private start(arrival: Arrival): void {
+    const live = this.instances.filter((i) => i.isAlive);
+    const requestId = this.nextRequestId++;
+    // Dealt round-robin; a dead instance's share goes to the next live one, as a load balancer would.
+    const dealt = this.instances[(requestId - 1) % this.instances.length]!;
+    const instance = dealt.isAlive ? dealt : (live[(requestId - 1) % Math.max(1, live.length)] ?? dealt);
+    const scheduledAt = this.t0 + arrival.atMs;
+    this.arrived++;
+    const work =
+      arrival.kind === "read"
+        ? instance.read({ requestId, key: arrival.key, scheduledAt, patienceMs: this.scenario.crowd.patienceMs })
+        : instance.write({ requestId, key: arrival.key, scheduledAt });
+    const tracked: Promise<unknown> = work.finally(() => {
+      this.ended++;
+      this.requests.delete(tracked);
+    });
+    this.requests.add(tracked);
+  }
+
+  private async waitForArrivalsToEnd(): Promise<void> {
+    while (!this.stopped && (this.elapsedMs < this.scenario.durationMs || this.arrived < this.planned)) {
+      await this.clock.sleep(20);
+    }
+  }
+
+  /** Every started request ends (patience bounds it), then write-behind makes its last trip. */
+  private async drain(): Promise<void> {
+    while (this.requests.size > 0) await Promise.allSettled([...this.requests]);
+    const live = this.instances.filter((i) => i.isAlive);
+    await Promise.all(live.map((i) => i.flush()));
+    let grace: TimerHandle | undefined;
+    await Promise.race([
+      Promise.all(this.instances.map((i) => i.idle())),
+      new Promise<void>((resolve) => {
+        grace = this.clock.setTimeout(resolve, DRAIN_GRACE_MS);
+      }),
+    ]);
+    if (grace) this.clock.clearTimeout(grace);
+  }
+
+  private async readNodeInfo(): Promise<Array<NodeStatus & { info: NodeInfo | null }>> {
+    return Promise.all(
+      this.options.nodes.list().map(async (node) => ({ ...node, info: node.state === "up" ? await readInfo(node) : null })),
+    );
+  }
+
+  private async closeAll(): Promise<void> {
+    await Promise.allSettled(this.instances.map((i) => i.close()));
+    await this.observer?.close();
+    if (this.labClient) await closeQuietly(this.labClient);
+    if (!this.options.database && this.db) await this.db.close();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const timer = this.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, ms));
+    this.timers.add(timer);
+  }
+
+  private note(kind: LabNote["kind"], text: string): void {
+    const note = { atMs: Math.round(this.elapsedMs), kind, text };
+    this.notes.push(note);
+    this.options.onNote?.(note);
+  }
+}
+
+export interface NodeInfo {
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  commands: number;
+  redisVersion: string | null;
+}
+
+function endpointOf(node: NodeStatus): NodeEndpoint {
+  return { nodeId: node.id, host: node.host, port: node.clientPort };
+}
+
+/** The node's own counters, a witness independent of the engine. */
+async function readInfo(node: NodeStatus): Promise<NodeInfo | null> {
+  const client = connectFailFast(endpointOf(node), { commandTimeoutMs: 1000, name: "stampede-info" });
+  try {
+    await whenReady(client, 1000);
+    const text = await client.info();
+    const field = (name: string) => text.match(new RegExp(`^${name}:(.*)$`, "m"))?.[1]?.trim() ?? null;
+    return {
+      keyspaceHits: Number(field("keyspace_hits") ?? 0),
+      keyspaceMisses: Number(field("keyspace_misses") ?? 0),
+      commands: Number(field("total_commands_processed") ?? 0),
+      redisVersion: field("redis_version"),
+    };
+  } catch {
+    return null;
+  } finally {
+    await closeQuietly(client);
+  }
+}
+
+/** Runs a scenario to its end and returns the report. */
+export function runScenario(scenario: Scenario, options: RunOptions): Promise<Report> {
+  return new ScenarioRun(scenario, options).done;
+}

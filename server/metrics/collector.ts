@@ -1,0 +1,300 @@
+import * as hdr from "hdr-histogram-js";
+import type { EngineEvent, ReadOutcome } from "../engine/events";
+import { SafetyChecker, type SafetyViolation } from "./safety";
+
+/**
+ * The one place anything is counted. Engine events come in; per-tick windows (for the dashboard
+ * and the report's `ticks`) and run totals (for the report) come out. Nothing else keeps a count.
+ */
+
+export interface Episode {
+  key: string;
+  /** Ms since t = 0 when a request first found the key missing, unreachable or expired. */
+  startMs: number;
+  /** Ms since t = 0 when a fresh value's SET was acknowledged; null while still open. */
+  endMs: number | null;
+  dbReads: number;
+}
+
+/** One window of `tickMs`: the numbers the dashboard charts, never cumulative. */
+export interface TickWindow {
+  /** Start of the window, ms since t = 0. */
+  t: number;
+  arrivals: number;
+  hits: number;
+  misses: number;
+  staleServed: number;
+  errors: number;
+  timeouts: number;
+  /** Hits over reads that ended in this window (null when none ended). */
+  hitRatio: number | null;
+  latencyP50: number | null;
+  latencyP99: number | null;
+  dbReads: number;
+  dbReadsFailed: number;
+  lockAttempts: number;
+  lockAcquired: number;
+  lockContended: number;
+  lockFailed: number;
+  cacheFills: number;
+  writesAcknowledged: number;
+  episodesOpen: number;
+}
+
+export interface RunTotals {
+  requests: { total: number; hits: number; misses: number; staleServed: number; errors: number; timeouts: number };
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
+  dbReadsSubmitted: number;
+  readsOutsideEpisodes: number;
+  episodes: Episode[];
+  episodeCount: number;
+  maxDbReadsPerEpisode: number;
+  locks: { attempts: number; acquired: number; failed: number; contended: number; maxHoldersAtOnce: number; safetyViolations: number };
+  violations: SafetyViolation[];
+  writes: { acknowledged: number; failed: number; acknowledgedIds: ReadonlySet<string> };
+  cache: { reads: number; found: number; fills: number; writeFailures: number };
+  writeBehind: { dropped: number };
+  arrivalLagMaxMs: number;
+}
+
+const emptyWindow = (t: number): Omit<TickWindow, "hitRatio" | "latencyP50" | "latencyP99" | "episodesOpen"> => ({
+  t,
+  arrivals: 0,
+  hits: 0,
+  misses: 0,
+  staleServed: 0,
+  errors: 0,
+  timeouts: 0,
+  dbReads: 0,
+  dbReadsFailed: 0,
+  lockAttempts: 0,
+  lockAcquired: 0,
+  lockContended: 0,
+  lockFailed: 0,
+  cacheFills: 0,
+  writesAcknowledged: 0,
+});
+
+const OUTCOME_FIELD: Record<ReadOutcome, "hits" | "misses" | "staleServed" | "errors" | "timeouts"> = {
+  hit: "hits",
+  miss: "misses",
+  staleServed: "staleServed",
+  error: "errors",
+  timeout: "timeouts",
+};
+
+function newHistogram(): hdr.Histogram {
+  return hdr.build({ useWebAssembly: false, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+}
+
+export class MetricsCollector {
+  readonly safety = new SafetyChecker();
+  private readonly totals = {
+    requests: { total: 0, hits: 0, misses: 0, staleServed: 0, errors: 0, timeouts: 0 },
+    dbReadsSubmitted: 0,
+    readsOutsideEpisodes: 0,
+    locks: { attempts: 0, acquired: 0, failed: 0, contended: 0 },
+    writes: { acknowledged: 0, failed: 0 },
+    cache: { reads: 0, found: 0, fills: 0, writeFailures: 0 },
+    writeBehind: { dropped: 0 },
+  };
+  private readonly acknowledgedWriteIds = new Set<string>();
+  private readonly episodes: Episode[] = [];
+  private readonly openEpisodes = new Map<string, Episode>();
+  /** Wall-clock ms of the last fill per key: a GET issued before it cannot open a new episode. */
+  private readonly lastFillAt = new Map<string, number>();
+  private readonly latency = newHistogram();
+  private tickLatency = newHistogram();
+  private latencySamples = 0;
+  private window: ReturnType<typeof emptyWindow>;
+  private arrivalLagMaxMs = 0;
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+
+  /**
+   * @param t0 wall-clock ms of t = 0 (the end of the warm-up)
+   * @param tickMs width of a window
+   */
+  constructor(
+    private t0: number,
+    private readonly tickMs: number,
+  ) {
+    this.window = emptyWindow(0);
+  }
+
+  /** Sets t = 0 once the warm-up ends; nothing has been counted before it. */
+  rebase(t0: number): void {
+    this.t0 = t0;
+  }
+
+  /** Also forwards each event to `listener` (the event log); returns an unsubscribe function. */
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  readonly record = (event: EngineEvent): void => {
+    const w = this.window;
+    switch (event.name) {
+      case "request:arrived": {
+        if (event.data.kind === "read") {
+          // Counted at arrival, whatever happens next: every arrival ends in exactly one outcome.
+          this.totals.requests.total++;
+          w.arrivals++;
+        }
+        this.arrivalLagMaxMs = Math.max(this.arrivalLagMaxMs, event.data.startedAt - event.data.scheduledAt);
+        break;
+      }
+      case "request:ended": {
+        const field = OUTCOME_FIELD[event.data.outcome];
+        this.totals.requests[field]++;
+        w[field]++;
+        if (event.data.outcome === "hit" || event.data.outcome === "miss" || event.data.outcome === "staleServed") {
+          // Latency from the scheduled arrival, so time lost before the engine even started counts.
+          const ms = Math.max(1, Math.round(event.data.endedAt - event.data.scheduledAt));
+          this.latency.recordValue(ms);
+          this.tickLatency.recordValue(ms);
+          this.latencySamples++;
+        }
+        break;
+      }
+      case "cache:read":
+        this.totals.cache.reads++;
+        if (event.data.found) this.totals.cache.found++;
+        break;
+      case "cache:needs-fill": {
+        const { key, issuedAt } = event.data;
+        if (!this.openEpisodes.has(key) && issuedAt >= (this.lastFillAt.get(key) ?? -Infinity)) {
+          const episode: Episode = { key, startMs: Math.round(issuedAt - this.t0), endMs: null, dbReads: 0 };
+          this.openEpisodes.set(key, episode);
+          this.episodes.push(episode);
+        }
+        break;
+      }
+      case "cache:filled": {
+        const { key, at } = event.data;
+        this.totals.cache.fills++;
+        w.cacheFills++;
+        this.lastFillAt.set(key, at);
+        const episode = this.openEpisodes.get(key);
+        if (episode) {
+          episode.endMs = Math.round(at - this.t0);
+          this.openEpisodes.delete(key);
+        }
+        break;
+      }
+      case "cache:write-failed":
+        this.totals.cache.writeFailures++;
+        break;
+      case "db:read-submitted": {
+        this.totals.dbReadsSubmitted++;
+        w.dbReads++;
+        // A read belongs to the episode open when it is submitted.
+        const episode = this.openEpisodes.get(event.data.key);
+        if (episode) episode.dbReads++;
+        else this.totals.readsOutsideEpisodes++;
+        break;
+      }
+      case "db:read-failed":
+        w.dbReadsFailed++;
+        break;
+      case "lock:attempted": {
+        this.totals.locks.attempts++;
+        w.lockAttempts++;
+        const result = event.data.result;
+        if (result === "acquired") {
+          this.totals.locks.acquired++;
+          w.lockAcquired++;
+        } else if (result === "contended") {
+          this.totals.locks.contended++;
+          w.lockContended++;
+        } else {
+          this.totals.locks.failed++;
+          w.lockFailed++;
+        }
+        break;
+      }
+      case "lock:acquired":
+        this.safety.acquired({
+          resource: event.data.resource,
+          value: event.data.value,
+          holder: event.data.holder,
+          instance: event.data.instance,
+          acquiredAt: event.data.acquiredAt,
+          validUntil: event.data.validUntil,
+          scope: event.data.scope,
+          nodes: event.data.votes.filter((v) => v.vote === "for").map((v) => v.nodeId),
+        });
+        break;
+      case "lock:released":
+        this.safety.released(event.data.resource, event.data.value, event.data.at);
+        break;
+      case "write:acknowledged":
+        this.totals.writes.acknowledged++;
+        w.writesAcknowledged++;
+        this.acknowledgedWriteIds.add(event.data.writeId);
+        break;
+      case "write:failed":
+        this.totals.writes.failed++;
+        break;
+      case "write-behind:dropped":
+        this.totals.writeBehind.dropped += event.data.dropped;
+        break;
+      case "write-behind:flushed":
+      case "instance:crashed":
+        break;
+      default:
+        assertNever(event);
+    }
+    for (const listener of this.listeners) listener(event);
+  };
+
+  /** Closes the current window at `now` (wall-clock) and opens the next. */
+  closeWindow(): TickWindow {
+    const w = this.window;
+    const ended = w.hits + w.misses + w.staleServed + w.errors + w.timeouts;
+    const hasLatency = this.tickLatency.totalCount > 0;
+    const frame: TickWindow = {
+      ...w,
+      hitRatio: ended > 0 ? w.hits / ended : null,
+      latencyP50: hasLatency ? this.tickLatency.getValueAtPercentile(50) : null,
+      latencyP99: hasLatency ? this.tickLatency.getValueAtPercentile(99) : null,
+      episodesOpen: this.openEpisodes.size,
+    };
+    this.tickLatency.reset();
+    this.window = emptyWindow(w.t + this.tickMs);
+    return frame;
+  }
+
+  /** Wall-clock ms at which the current window started. */
+  get windowStartedAt(): number {
+    return this.t0 + this.window.t;
+  }
+
+  snapshot(): RunTotals {
+    const has = this.latencySamples > 0;
+    const at = (p: number) => (has ? this.latency.getValueAtPercentile(p) : null);
+    return {
+      requests: { ...this.totals.requests },
+      latencyMs: { p50: at(50), p95: at(95), p99: at(99), max: has ? this.latency.maxValue : null },
+      dbReadsSubmitted: this.totals.dbReadsSubmitted,
+      readsOutsideEpisodes: this.totals.readsOutsideEpisodes,
+      episodes: this.episodes.map((e) => ({ ...e })),
+      episodeCount: this.episodes.length,
+      maxDbReadsPerEpisode: this.episodes.reduce((max, e) => Math.max(max, e.dbReads), 0),
+      locks: {
+        ...this.totals.locks,
+        maxHoldersAtOnce: this.safety.maxHoldersAtOnce,
+        safetyViolations: this.safety.violations.length,
+      },
+      violations: [...this.safety.violations],
+      writes: { ...this.totals.writes, acknowledgedIds: this.acknowledgedWriteIds },
+      cache: { ...this.totals.cache },
+      writeBehind: { ...this.totals.writeBehind },
+      arrivalLagMaxMs: Math.round(this.arrivalLagMaxMs),
+    };
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled engine event: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,28 @@
+/**
+ * Port ranges for tests that spawn Redis nodes. vitest runs files in parallel workers; each worker
+ * (VITEST_POOL_ID, falling back to VITEST_WORKER_ID) gets its own block, and each test file asks
+ * for its own `slot` inside the block, so two files never start from the same port. The manager
+ * still skips busy ports, so an overlap costs a retry, never a failure.
+ *
+ * Blocks sit in 17000–24999: clear of the lab's default 7100, of 6379, and of Linux's ephemeral
+ * range (32768+), where outgoing connections take their local ports.
+ */
+export const TEST_PORT_FIRST = 17_000;
+export const TEST_PORTS_PER_WORKER = 200;
+export const TEST_PORTS_PER_SLOT = 40;
+const WORKER_BLOCKS = 40;
+const SLOTS = TEST_PORTS_PER_WORKER / TEST_PORTS_PER_SLOT;
+
+export function testWorkerIndex(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.VITEST_POOL_ID ?? env.VITEST_WORKER_ID ?? "0";
+  const id = Number.parseInt(raw, 10);
+  return Number.isFinite(id) && id >= 0 ? id % WORKER_BLOCKS : 0;
+}
+
+/** First port of this worker's range for test file `slot` (0–4); 40 ports are the slot's to use. */
+export function testBasePort(slot = 0, env: NodeJS.ProcessEnv = process.env): number {
+  if (!Number.isInteger(slot) || slot < 0 || slot >= SLOTS) {
+    throw new RangeError(`test port slot must be a whole number from 0 to ${SLOTS - 1} (got ${slot})`);
+  }
+  return TEST_PORT_FIRST + testWorkerIndex(env) * TEST_PORTS_PER_WORKER + slot * TEST_PORTS_PER_SLOT;
+}
