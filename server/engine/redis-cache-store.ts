@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { LabError } from "../core/errors";
 import { decodeEntry, encodeEntry } from "./cache-entry";
+import { GetBatcher } from "./get-batcher";
 import type { CacheStore, CachedEntry } from "./ports";
 import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "./redis-connection";
 
@@ -15,11 +16,13 @@ export class CacheUnavailableError extends LabError {
 /** The cache node through one instance's own two connections: commands, and fill messages. */
 export class RedisCacheStore implements CacheStore {
   private readonly listeners = new Set<(key: string) => void>();
+  private readonly gets: GetBatcher;
 
   private constructor(
     private readonly commands: Redis,
     private readonly subscriber: Redis,
   ) {
+    this.gets = new GetBatcher(commands);
     subscriber.on("message", (_channel: string, key: string) => {
       for (const listener of this.listeners) listener(key);
     });
@@ -36,7 +39,7 @@ export class RedisCacheStore implements CacheStore {
   async get(key: string): Promise<CachedEntry | null> {
     let text: string | null;
     try {
-      text = await this.commands.get(key);
+      text = await this.gets.get(key);
     } catch (error) {
       throw new CacheUnavailableError(`cache node did not answer GET ${key}`, error);
     }

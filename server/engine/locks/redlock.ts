@@ -4,23 +4,28 @@ import type { Scenario } from "../../../lib/scenario";
 import { quorumOf } from "../../../lib/scenario";
 import type { Clock } from "../../core/clock";
 import type { LockAttempt, LockGrant, LockService, LockVote } from "../ports";
+import { GetBatcher } from "../get-batcher";
 import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "../redis-connection";
 import { classifyFailedRound, heldByMajority } from "./votes";
 
 /**
  * Redlock over every lock node through `@sesamecare-oss/redlock`, one client per instance.
  *
- * Before a full round it GETs the lock key on every node (auto-pipelined): when a majority already
- * holds one value, the attempt is contended without paying for a round. With 10,000 clients that
- * look is what keeps the event loop from stalling (DESIGN.md measured 1.8–2.7 s without it).
+ * Before a full round it GETs the lock key on every node (batched per node): when a majority
+ * already holds one value, the attempt is contended without paying for a round. Concurrent looks at
+ * one resource from the same instance share one reading — a read-only check, never the acquisition
+ * itself. With 10,000 clients that look is what keeps the event loop from stalling (BENCHMARKS.md).
  */
 export class RedlockLockService implements LockService {
   readonly mode = "redlock" as const;
   private readonly quorum: number;
 
+  private readonly peeks = new Map<string, Promise<{ heldBy: string | null; votes: LockVote[] }>>();
+  private readonly rounds = new Map<string, Promise<LockAttempt>>();
+
   private constructor(
     private readonly redlock: Redlock,
-    private readonly clients: ReadonlyArray<{ nodeId: string; client: Redis }>,
+    private readonly clients: ReadonlyArray<{ nodeId: string; client: Redis; gets: GetBatcher }>,
     private readonly clock: Clock,
     private readonly commandTimeoutMs: number,
   ) {
@@ -34,10 +39,10 @@ export class RedlockLockService implements LockService {
     endpoints: readonly NodeEndpoint[],
     options: { settings: Scenario["redlock"]; name: string; clock: Clock },
   ): Promise<RedlockLockService> {
-    const clients = endpoints.map((endpoint) => ({
-      nodeId: endpoint.nodeId,
-      client: connectFailFast(endpoint, { commandTimeoutMs: options.settings.commandTimeoutMs, name: options.name }),
-    }));
+    const clients = endpoints.map((endpoint) => {
+      const client = connectFailFast(endpoint, { commandTimeoutMs: options.settings.commandTimeoutMs, name: options.name });
+      return { nodeId: endpoint.nodeId, client, gets: new GetBatcher(client) };
+    });
     await Promise.all(clients.map(({ client }) => whenReady(client, 1000)));
     const redlock = new Redlock(
       clients.map(({ client }) => client),
@@ -55,7 +60,19 @@ export class RedlockLockService implements LockService {
   async tryAcquire(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
     const peek = await this.peek(resource);
     if (peek.heldBy !== null) return { kind: "contended", votes: peek.votes, viaPeek: true };
+    // A sibling request of this instance is already running a round for this resource: whatever it
+    // wins, this request would lose to it, so it learns the outcome instead of adding a round.
+    const sibling = this.rounds.get(resource);
+    if (sibling) {
+      const outcome = await sibling;
+      return outcome.kind === "error" ? outcome : { kind: "contended", votes: outcome.kind === "acquired" ? outcome.grant.votes : outcome.votes, viaPeek: true };
+    }
+    const round = this.round(resource, ttlMs, holder).finally(() => this.rounds.delete(resource));
+    this.rounds.set(resource, round);
+    return round;
+  }
 
+  private async round(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
     const start = this.clock.now();
     try {
       const lock = await this.redlock.acquire([resource], ttlMs);
@@ -97,11 +114,20 @@ export class RedlockLockService implements LockService {
 
   private readonly live = new Map<string, Awaited<ReturnType<Redlock["acquire"]>>>();
 
-  private async peek(resource: string): Promise<{ heldBy: string | null; votes: LockVote[] }> {
+  private peek(resource: string): Promise<{ heldBy: string | null; votes: LockVote[] }> {
+    let reading = this.peeks.get(resource);
+    if (!reading) {
+      reading = this.readAllNodes(resource).finally(() => this.peeks.delete(resource));
+      this.peeks.set(resource, reading);
+    }
+    return reading;
+  }
+
+  private async readAllNodes(resource: string): Promise<{ heldBy: string | null; votes: LockVote[] }> {
     const values = await Promise.all(
-      this.clients.map(async ({ nodeId, client }) => {
+      this.clients.map(async ({ nodeId, gets }) => {
         try {
-          const value = await client.get(resource);
+          const value = await gets.get(resource);
           return { nodeId, value, vote: (value === null ? "for" : "locked") as "for" | "locked" };
         } catch (error) {
           return { nodeId, value: null, vote: "error" as const, message: error instanceof Error ? error.message : String(error) };
