@@ -3,7 +3,7 @@
  * {@link ManualClock} so that latency formulas, patience and TTLs can be checked without sleeping.
  */
 export interface Clock {
-  /** Milliseconds, monotonic within one clock. */
+  /** Wall-clock milliseconds (the system clock uses Date.now: Redis TTLs and Redlock's validity follow it too). */
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
@@ -16,7 +16,7 @@ export const systemClock: Clock = (() => {
   const timers = new Map<number, NodeJS.Timeout>();
   let nextId = 1;
   return {
-    now: () => performance.timeOrigin + performance.now(),
+    now: () => Date.now(),
     setTimeout(fn, ms) {
       const id = nextId++;
       timers.set(

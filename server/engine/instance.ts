@@ -308,6 +308,8 @@ export class EngineInstance {
   }
 
   private async release(grant: LockGrant): Promise<void> {
+    // A dead server releases nothing: its lock stays on the nodes until the TTL ends it.
+    if (!this.alive) return;
     let ok = true;
     try {
       await this.lock?.release(grant);
@@ -344,6 +346,8 @@ export class EngineInstance {
     if (!row) {
       return { outcome: "error", reason: `row ${key} does not exist` };
     }
+    // A crashed server does nothing more: the value it read dies with it.
+    if (!this.alive) return { outcome: "error", reason: "instance crashed" };
     const recomputeMs = this.clock.now() - submittedAt;
     const ttl = this.logicalTtl();
     const entry = this.entryFor(row.profile, row.version, recomputeMs, ttl);

@@ -20,7 +20,10 @@ export interface Report {
   episodes: Episode[];
   episodeCount: number;
   maxDbReadsPerEpisode: number;
-  locks: RunTotals["locks"];
+  locks: RunTotals["locks"] & {
+    /** The lock observer's own account: ticks sampled, and the most different lock values seen on the nodes at one instant. */
+    observed: { samples: number; maxDistinctHolders: number };
+  };
   violations: SafetyViolation[];
   writes: { acknowledged: number; failed: number; persisted: number; pending: number; lost: number };
   cache: RunTotals["cache"];
@@ -45,6 +48,7 @@ export function buildReport(input: {
   nodes: Array<NodeStatus & { info: NodeInfo | null }>;
   ticks: TickFrame[];
   notes: LabNote[];
+  observed: { samples: number; maxDistinctHolders: number };
   durationMs: number;
   eventLoopLagMaxMs: number;
   distortionLimitMs: number;
@@ -78,7 +82,7 @@ export function buildReport(input: {
     episodes: totals.episodes,
     episodeCount: totals.episodeCount,
     maxDbReadsPerEpisode: totals.maxDbReadsPerEpisode,
-    locks: totals.locks,
+    locks: { ...totals.locks, observed: input.observed },
     violations: totals.violations,
     writes: {
       acknowledged: totals.writes.acknowledged,

@@ -62,6 +62,8 @@ export class ScenarioRun {
   private readonly collector: MetricsCollector;
   private readonly notes: LabNote[] = [];
   private readonly ticks: TickFrame[] = [];
+  /** What the observer saw across the run: its independent account of the lock nodes. */
+  private readonly observed = { samples: 0, maxDistinctHolders: 0 };
   private readonly timers = new Set<TimerHandle>();
   private readonly requests = new Set<Promise<unknown>>();
   private instances: EngineInstance[] = [];
@@ -146,6 +148,7 @@ export class ScenarioRun {
         nodes: nodeInfo,
         ticks: this.ticks,
         notes: this.notes,
+        observed: this.observed,
         durationMs: Math.round(this.elapsedMs),
         eventLoopLagMaxMs: Math.round(loopDelay.max / 1e6),
         distortionLimitMs: DISTORTION_LIMIT_MS,
@@ -282,6 +285,8 @@ export class ScenarioRun {
       // The reading lands a moment after the window closes; the frame is sent once it has.
       void observer.sample(HOT_LOCK).then((locks) => {
         frame.locks = locks.map((l) => ({ ...l, holder: l.value ? (this.collector.safety.holderOf(l.value)?.holder ?? "unknown") : null }));
+        this.observed.samples++;
+        this.observed.maxDistinctHolders = Math.max(this.observed.maxDistinctHolders, new Set(locks.flatMap((l) => (l.value ? [l.value] : []))).size);
         this.options.onTick?.(frame);
       });
     } else {

@@ -286,7 +286,13 @@ export class MetricsCollector {
         maxHoldersAtOnce: this.safety.maxHoldersAtOnce,
         safetyViolations: this.safety.violations.length,
       },
-      violations: [...this.safety.violations],
+      // Reported on the run's own time line (ms since t = 0), like episodes and ticks.
+      violations: this.safety.violations.map((v) => ({
+        ...v,
+        at: Math.round(v.at - this.t0),
+        first: { ...v.first, validUntil: Math.round(v.first.validUntil - this.t0) },
+        second: { ...v.second, validUntil: Math.round(v.second.validUntil - this.t0) },
+      })),
       writes: { ...this.totals.writes, acknowledgedIds: this.acknowledgedWriteIds },
       cache: { ...this.totals.cache },
       writeBehind: { ...this.totals.writeBehind },
