@@ -1,0 +1,76 @@
+import type { EngineEvent } from "../engine/events";
+import { describeVotes } from "../engine/locks/votes";
+
+/** One line of the event log: a discrete happening, never one line per request. */
+export interface LogEntry {
+  /** Ms since t = 0 of the run (or since the lab started, outside a run). */
+  atMs: number;
+  kind: "lock" | "node" | "episode" | "write" | "instance" | "fault" | "crowd" | "run";
+  text: string;
+}
+
+/**
+ * Turns the engine's event stream into log lines a person can read. Grants, releases, episodes,
+ * flushes and crashes pass one by one; failed and contended lock attempts, which can number in
+ * the tens of thousands, are summed per window and flushed as one line each.
+ */
+export class EventLogAggregator {
+  private failures = 0;
+  private lastFailure: string | null = null;
+  private readonly openEpisodes = new Set<string>();
+
+  constructor(
+    private readonly t0: () => number,
+    private readonly emit: (entry: LogEntry) => void,
+  ) {}
+
+  readonly record = (event: EngineEvent): void => {
+    const at = (wall: number) => Math.round(wall - this.t0());
+    switch (event.name) {
+      case "lock:acquired": {
+        const nodes = event.data.votes.filter((v) => v.vote === "for").map((v) => v.nodeId);
+        this.emit({ atMs: at(event.data.acquiredAt), kind: "lock", text: `${event.data.holder} took ${event.data.resource}${nodes.length > 0 ? ` (votes from ${nodes.join(", ")})` : ""}` });
+        break;
+      }
+      case "lock:released":
+        this.emit({ atMs: at(event.data.at), kind: "lock", text: `${event.data.holder} released ${event.data.resource}${event.data.ok ? "" : " (release failed: it will expire by TTL)"}` });
+        break;
+      case "lock:attempted":
+        if (event.data.result === "failed") {
+          this.failures++;
+          this.lastFailure = `${event.data.reason ?? "failed"}${event.data.votes.length > 0 ? ` — ${describeVotes(event.data.votes)}` : ""}`;
+        }
+        break;
+      case "cache:needs-fill":
+        if (!this.openEpisodes.has(event.data.key)) {
+          this.openEpisodes.add(event.data.key);
+          this.emit({ atMs: at(event.data.issuedAt), kind: "episode", text: `${event.data.key} ${event.data.reason}: an episode opens` });
+        }
+        break;
+      case "cache:filled":
+        if (this.openEpisodes.delete(event.data.key)) {
+          this.emit({ atMs: at(event.data.at), kind: "episode", text: `instance-${event.data.instance} filled ${event.data.key}: the episode closes` });
+        }
+        break;
+      case "write-behind:flushed":
+        this.emit({ atMs: at(event.data.at), kind: "write", text: `instance-${event.data.instance} flushed ${event.data.persisted} write(s)${event.data.failed > 0 ? `, ${event.data.failed} failed` : ""}` });
+        break;
+      case "write-behind:dropped":
+        this.emit({ atMs: at(event.data.at), kind: "write", text: `instance-${event.data.instance} lost ${event.data.dropped} acknowledged write(s) in its buffer` });
+        break;
+      case "instance:crashed":
+        this.emit({ atMs: at(event.data.at), kind: "instance", text: `instance-${event.data.instance} crashed with ${event.data.inFlight} request(s) in flight` });
+        break;
+      default:
+        break;
+    }
+  };
+
+  /** Writes the window's summed lock failures as one line. */
+  flushWindow(atMs: number): void {
+    if (this.failures === 0) return;
+    this.emit({ atMs, kind: "lock", text: `${this.failures} lock attempt(s) failed — last: ${this.lastFailure}` });
+    this.failures = 0;
+    this.lastFailure = null;
+  }
+}
