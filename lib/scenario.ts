@@ -146,6 +146,12 @@ export const scenarioSchema = z
     db: dbSchema.prefault({}),
     crowd: crowdSchema.prefault({}),
     faults: z.array(faultSchema).max(LIMITS.maxFaults).default([]),
+    /**
+     * Slow motion: every duration of the run is this many times longer (and every rate this many
+     * times lower), the engine's own waits included, so a story unfolds slowly enough to narrate.
+     * Set by `slowMotion()`; the other fields then hold the stretched values. @default 1
+     */
+    timeScale: z.number().min(1).max(10).default(1),
   })
   .superRefine((scenario, ctx) => {
     scenario.faults.forEach((fault, index) => {

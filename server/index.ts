@@ -24,6 +24,9 @@ const dev = env.NODE_ENV !== "production";
 const projectDir = fileURLToPath(new URL("..", import.meta.url));
 const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
+// The lab makes no outbound calls of its own: it runs in classrooms without internet. Opt back in by setting it to 0.
+env.NEXT_TELEMETRY_DISABLED ??= "1";
+
 let nodes: NodeManager | undefined;
 let app: LabApp | undefined;
 let nextApp: NextApp | undefined;

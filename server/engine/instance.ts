@@ -13,7 +13,7 @@ import { WriteBehindBuffer } from "./write-behind";
 export type EngineSettings = Pick<
   Scenario,
   "strategy" | "flushMs" | "lock" | "lockTtlMs" | "waiters" | "onLockError" | "xfetchBeta" | "cache"
->;
+> & { /** Slow motion stretches the engine's own waits too. @default 1 */ timeScale?: number };
 
 export interface InstanceDeps {
   /** 1-based, as in `faults[].instance`. */
@@ -412,14 +412,14 @@ export class EngineInstance {
 
   /** The seed's code exactly: sleep 100 ms, look once, else give up. */
   private async failFast(key: string): Promise<ReadResult> {
-    await this.clock.sleep(FAIL_FAST_SLEEP_MS);
+    await this.clock.sleep(FAIL_FAST_SLEEP_MS * this.timeScale);
     const view = await this.look(key);
     if (view.state === "fresh") return { outcome: "hit" };
     return { outcome: "error", reason: `still no value ${FAIL_FAST_SLEEP_MS} ms after losing the lock race` };
   }
 
   private async poll(key: string, deadline: number): Promise<ReadResult> {
-    let backoff = POLL_BACKOFF_START_MS;
+    let backoff = POLL_BACKOFF_START_MS * this.timeScale;
     while (this.alive) {
       // Full jitter on the back-off keeps the waiters from polling in lock-step.
       const sleep = Math.min(backoff / 2 + this.random.next() * (backoff / 2), deadline - this.clock.now());
@@ -431,7 +431,7 @@ export class EngineInstance {
       const attempt = await this.tryLock(key);
       if (attempt.kind === "acquired") return this.loadUnderLock(key, attempt.grant);
       if (attempt.kind === "error" && this.settings.onLockError === "bypass") return this.loadFromDb(key, false);
-      backoff = Math.min(POLL_BACKOFF_MAX_MS, backoff * 2);
+      backoff = Math.min(POLL_BACKOFF_MAX_MS * this.timeScale, backoff * 2);
     }
     return { outcome: "timeout", reason: "patience ran out while polling" };
   }
@@ -522,6 +522,10 @@ export class EngineInstance {
       }),
     );
     return result.outcome;
+  }
+
+  private get timeScale(): number {
+    return this.settings.timeScale ?? 1;
   }
 
   private logicalTtl(): number {

@@ -255,7 +255,9 @@ class RedisNodeManager implements NodeManager, LiveManager {
     // A failed start reports through its own error; a fault or stop() through its own event.
     if (expected) return;
     this.setState(record, "crashed");
-    this.emit("node:exited", record, `pid ${proc.pid} exited unexpectedly (${describeExit(exit)}).${record.dir ? logTail(record.dir) : ""}`);
+    // When redis-server ended itself (not a signal from outside), its log says why.
+    const why = exit.signal === null && record.dir ? logTail(record.dir) : "";
+    this.emit("node:exited", record, `pid ${proc.pid} exited unexpectedly (${describeExit(exit)}).${why}`);
   }
 
   private async attachAll(targets: NonNullable<ResolvedOptions["attach"]>): Promise<void> {

@@ -11,7 +11,7 @@ import os from "node:os";
  *   (bounded wait) and exit with 128 + the signal number, as Node's default handling would.
  *   If the app has its own handler, it owns the signal: it is left to run and decide, and the `exit`
  *   hook cleans up whenever the process does exit.
- * - SIGKILL cannot be caught: the watchdog process (watchdog.mjs) covers it.
+ * - SIGKILL cannot be caught: the watchdog process (watchdog-process.mjs) covers it.
  */
 export interface LiveManager {
   /** Synchronous last resort: kill every child by PID now. */

@@ -165,7 +165,11 @@ export function logTail(dir: string, since: LogSizes = {}, lines = 4): string {
       }
     })
     .join("\n");
-  const last = text.split("\n").map((line) => line.trim()).filter(Boolean).slice(-lines);
+  const last = text
+    .split("\n")
+    .map((line) => (line.length > 200 ? `${line.trim().slice(0, 200)}…` : line.trim()))
+    .filter(Boolean)
+    .slice(-lines);
   return last.length ? ` Last log lines: ${last.join(" | ")}` : "";
 }
 

@@ -3,8 +3,8 @@ import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { waitForExit } from "./redis-process";
 
-/** Path of the plain-JS watchdog script (see watchdog.mjs for what it does and why). */
-export const WATCHDOG_SCRIPT = fileURLToPath(new URL("./watchdog.mjs", import.meta.url));
+/** Path of the plain-JS watchdog script (see watchdog-process.mjs for what it does and why). */
+export const WATCHDOG_SCRIPT = fileURLToPath(new URL("./watchdog-process.mjs", import.meta.url));
 
 /** The manager's end of the watchdog: tell it which PIDs to kill should this process die. */
 export interface Watchdog {
@@ -21,7 +21,7 @@ export function startWatchdog(): Watchdog {
     // Own process group: a terminal Ctrl-C must not kill it before the manager has cleaned up.
     detached: true,
     // No NODE_OPTIONS (loaders, inspectors) from the parent: it is plain JS and must start fast.
-    env: { PATH: process.env.PATH ?? "" },
+    env: { ...process.env, NODE_OPTIONS: undefined },
   });
   // Neither the process nor its pipe may keep the lab's process alive.
   child.unref();

@@ -1,0 +1,129 @@
+/**
+ * Shared plumbing for integration tests that run against real redis-server nodes: a node manager
+ * on the test file's own port range, a record of every PID it spawned (restarts included), and a
+ * stop that proves none of them survived.
+ */
+import fs from "node:fs";
+import { expect } from "vitest";
+import { parseScenario, type Scenario, type ScenarioInput } from "../../../lib/scenario";
+import { createNodeManager, type LabNodeManager } from "../../nodes/manager";
+import { testBasePort, TEST_PORTS_PER_SLOT } from "../../nodes/test-ports";
+import type { Report } from "../report";
+
+export interface RealLab {
+  nodes: LabNodeManager;
+  /** First port of this file's range; the range is `TEST_PORTS_PER_SLOT` ports wide. */
+  basePort: number;
+  /** Every redis-server PID the manager started, restarts included. */
+  readonly pids: ReadonlySet<number>;
+  /** Brings every crashed node back (empty) and thaws frozen ones, so the next run starts whole. */
+  restoreAll(): Promise<void>;
+  /** Stops the manager and fails unless every redis-server it spawned is gone. */
+  stop(): Promise<void>;
+}
+
+/** Starts `cache` + `lockNodes` lock nodes on port range `slot` (0–4; one slot per test file). */
+export async function startRealLab(slot: number, lockNodes = 5): Promise<RealLab> {
+  const basePort = testBasePort(slot);
+  const nodes = createNodeManager({ basePort, lockNodes });
+  const pids = new Set<number>();
+  const unsubscribe = nodes.onEvent((event) => {
+    if (event.data.pid !== null) pids.add(event.data.pid);
+  });
+  try {
+    await nodes.start();
+  } catch (error) {
+    unsubscribe();
+    await nodes.stop();
+    throw error;
+  }
+  for (const node of nodes.list()) {
+    if (node.pid !== null) pids.add(node.pid);
+    expect(node.port, `${node.id} must be on this file's own port range`).toBeGreaterThanOrEqual(basePort);
+    expect(node.port).toBeLessThan(basePort + TEST_PORTS_PER_SLOT);
+    expect(node.port).not.toBe(6379);
+  }
+  return {
+    nodes,
+    basePort,
+    pids,
+    async restoreAll() {
+      await Promise.all(
+        nodes.list().map(async (node) => {
+          if (node.state === "crashed") await nodes.apply(node.id, "start");
+          else if (node.state === "frozen") await nodes.apply(node.id, "thaw");
+        }),
+      );
+      for (const node of nodes.list()) {
+        if (node.pid !== null) pids.add(node.pid);
+        expect(node.state, `${node.id} should be up again`).toBe("up");
+      }
+    },
+    async stop() {
+      await nodes.stop();
+      unsubscribe();
+      expect(pids.size, "the manager spawned redis-server processes").toBeGreaterThan(0);
+      expect(livingRedisPids([...pids]), "redis-server PIDs still alive after stop()").toEqual([]);
+      expect(redisPidsOnPorts(basePort, basePort + TEST_PORTS_PER_SLOT), "redis-server still listening on this file's ports").toEqual([]);
+    },
+  };
+}
+
+/** The PIDs among `pids` that are still a running (non-zombie) redis-server. */
+export function livingRedisPids(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    const info = procInfo(pid);
+    return info !== null && info.state !== "Z" && /redis-server/.test(info.cmdline);
+  });
+}
+
+/** Every running redis-server on this machine whose `--port` lies in [from, to). */
+export function redisPidsOnPorts(from: number, to: number): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const info = procInfo(Number(entry));
+    if (!info || info.state === "Z" || !/redis-server/.test(info.cmdline)) continue;
+    // Spawned as `redis-server --port N …`; the process title also reads `redis-server host:N`.
+    const port = Number(info.cmdline.match(/--port\s+(\d+)/)?.[1] ?? info.cmdline.match(/:(\d+)/)?.[1] ?? NaN);
+    if (port >= from && port < to) found.push(Number(entry));
+  }
+  return found;
+}
+
+function procInfo(pid: number): { state: string; cmdline: string } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] ?? "";
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+    return { state, cmdline };
+  } catch {
+    return null;
+  }
+}
+
+/** Parses a scenario the way the CLI does; a test scenario that does not parse is a test bug. */
+export function scenario(input: ScenarioInput): Scenario {
+  const parsed = parseScenario(input);
+  if (!parsed.ok) throw new Error(`bad test scenario: ${parsed.issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);
+  return parsed.scenario;
+}
+
+/** Notes of faults that really ran (not `fault-failed`), as "crash lock-2" → atMs. */
+export function faultTimes(report: Report): Map<string, number> {
+  return new Map(report.notes.filter((n) => n.kind === "fault").map((n) => [n.text, n.atMs]));
+}
+
+/** A compact line for failure messages. */
+export function digest(report: Report): string {
+  return JSON.stringify({
+    requests: report.requests,
+    db: report.db,
+    episodes: report.episodes,
+    locks: { ...report.locks, observed: report.locks.observed },
+    writes: report.writes,
+    cache: report.cache,
+    runtime: report.runtime,
+    notes: report.notes.filter((n) => n.kind !== "phase"),
+  });
+}
