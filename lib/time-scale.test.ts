@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { defaultScenario, parseScenario } from "./scenario";
+import { slowMotion } from "./time-scale";
+
+describe("slowMotion", () => {
+  const base = defaultScenario();
+  base.faults = [{ atMs: 1500, node: "lock-2", action: "crash" }];
+
+  it("stretches every duration and shrinks every rate by the factor", () => {
+    const slow = slowMotion(base, 4);
+    expect(slow.timeScale).toBe(4);
+    expect([slow.durationMs, slow.tickMs, slow.flushMs, slow.lockTtlMs]).toEqual([40_000, 400, 8000, 32_000]);
+    expect(slow.redlock).toMatchObject({ retryDelayMs: 800, commandTimeoutMs: 4000, retryCount: 0, driftFactor: 0.01 });
+    expect(slow.cache).toMatchObject({ ttlMs: 20_000, staleTtlMs: 120_000, jitterPct: 0 });
+    expect(slow.db).toMatchObject({ readLatencyMs: 800, writeLatencyMs: 200, timeoutMs: 20_000, capacity: 20, queueLimit: 1000 });
+    expect(slow.crowd).toMatchObject({ expireAtMs: 4000, arrivalMs: 2000, patienceMs: 20_000, rps: 125, fromRps: 25, toRps: 500, clients: 10_000 });
+    expect(slow.faults).toEqual([{ atMs: 6000, node: "lock-2", action: "crash" }]);
+  });
+
+  it("is relative to the scale already applied, so re-scaling does not compound", () => {
+    expect(slowMotion(slowMotion(base, 4), 2).durationMs).toBe(20_000);
+    expect(slowMotion(slowMotion(base, 4), 1)).toMatchObject({ durationMs: 10_000, timeScale: 1 });
+  });
+
+  it("keeps the scenario valid for the same schema", () => {
+    const parsed = parseScenario(slowMotion(base, 10));
+    expect(parsed.ok).toBe(true);
+  });
+
+  it("refuses factors outside 1–10", () => {
+    expect(() => slowMotion(base, 0.5)).toThrow(/1× to 10×/);
+    expect(() => slowMotion(base, 11)).toThrow(/1× to 10×/);
+  });
+});
