@@ -2,10 +2,10 @@ import type { WireNodeEvent } from "@/lib/protocol";
 import { stateStyle } from "./node-state-style";
 
 const VERB: Record<WireNodeEvent["name"], string> = {
-  "node:crash": "crashed by the lab",
+  "node:crash": "crashed",
   "node:start": "started",
-  "node:freeze": "frozen (SIGSTOP)",
-  "node:thaw": "thawed (SIGCONT)",
+  "node:freeze": "frozen",
+  "node:thaw": "thawed",
   "node:exited": "exited on its own",
 };
 
@@ -39,9 +39,13 @@ function EventRow({ event }: { event: WireNodeEvent }) {
         {new Date(event.data.atMs).toLocaleTimeString([], { hour12: false })}
       </time>
       <span className="w-24 font-mono font-bold">{event.data.nodeId}</span>
-      <span className={look.text}>{VERB[event.name]}</span>
-      {event.data.pid !== null && <span className="font-mono text-slate-500">pid {event.data.pid}</span>}
-      {event.data.detail && <span className="truncate text-slate-400">{event.data.detail}</span>}
+      <span className={`w-40 font-semibold ${look.text}`}>{VERB[event.name]}</span>
+      {/* The manager's detail already names the pid; fall back to it only when there is no detail. */}
+      {event.data.detail ? (
+        <span className="truncate text-slate-400">{event.data.detail}</span>
+      ) : (
+        event.data.pid !== null && <span className="font-mono text-slate-500">pid {event.data.pid}</span>
+      )}
     </li>
   );
 }

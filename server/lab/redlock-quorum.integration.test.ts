@@ -43,7 +43,6 @@ async function run(input: ScenarioInput) {
   const events: EngineEvent[] = [];
   const report = await runScenario(scenario(input), { nodes: lab.nodes, onEvent: (e) => events.push(e) });
   const grants = events.filter((e): e is EngineEventOf<"lock:acquired"> => e.name === "lock:acquired");
-  console.log("DIGEST", digest(report).slice(0, 1500), JSON.stringify(grants.map((g) => g.data.votes)));
   return { report, events, grants, why: digest(report) };
 }
 

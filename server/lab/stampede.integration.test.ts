@@ -49,7 +49,7 @@ describe("stampede on real nodes", () => {
       nodes: lab.nodes,
       onEvent: (e) => events.push(e),
     });
-    const why = digest(report); console.log("DIGEST", why);
+    const why = digest(report);
 
     // Premise: every client arrived before the first fill, and the database refused nobody.
     const t = timeline(events);
@@ -73,7 +73,7 @@ describe("stampede on real nodes", () => {
       nodes: lab.nodes,
       onEvent: (e) => events.push(e),
     });
-    const why = digest(report); console.log("DIGEST", why);
+    const why = digest(report);
 
     // Premise: every instance met the missing key before any fill.
     const t = timeline(events);
@@ -121,7 +121,7 @@ describe("stampede on real nodes", () => {
     } finally {
       await database.close();
     }
-    const why = digest(report); console.log("DIGEST", why);
+    const why = digest(report);
     const r = report.requests;
 
     // Every arrival ended in exactly one outcome.

@@ -48,7 +48,7 @@ describe("attach mode", () => {
   it("attaches to running servers, refuses process faults, and leaves them running on stop", async () => {
     const [cache, lockA, lockB] = own as [OwnServer, OwnServer, OwnServer];
     const manager = createNodeManager(
-      nodeManagerOptionsFromEnv({ REDIS_CACHE_URL: url(cache), REDIS_LOCK_URLS: `${url(lockA)},${url(lockB)}` } as NodeJS.ProcessEnv),
+      nodeManagerOptionsFromEnv({ REDIS_CACHE_URL: url(cache), REDIS_LOCK_URLS: `${url(lockA)},${url(lockB)}` } as unknown as NodeJS.ProcessEnv),
     );
     await manager.start();
     expect(manager.list()).toEqual([

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { LabError } from "../core/errors";
+import { waitForAttachedNode } from "./attach";
 import { NodeEventHub, nodeEvent } from "./events";
 import { attachedNode, NodeErrorCode, portInUse } from "./node-errors";
 import { resolveOptions, roleOf, type ResolvedOptions } from "./options";
@@ -18,7 +19,7 @@ import {
   type ExitInfo,
   type RedisProcess,
 } from "./redis-process";
-import { redisCommand } from "./resp";
+import { transitionRefusal } from "./transitions";
 import type { NodeAction, NodeEvent, NodeId, NodeManager, NodeManagerOptions, NodeState, NodeStatus } from "./types";
 import { startWatchdog, type Watchdog } from "./watchdog";
 
@@ -127,26 +128,33 @@ class RedisNodeManager implements NodeManager, LiveManager {
   killNow(): void {
     for (const record of this.records.values()) {
       if (record.proc) killNow(record.proc);
-      if (record.dir) fs.rmSync(record.dir, { recursive: true, force: true });
+      try {
+        if (record.dir) fs.rmSync(record.dir, { recursive: true, force: true });
+      } catch {
+        // A leftover temp dir is harmless; a leftover process is not, so keep killing.
+      }
     }
   }
 
   private async stopAll(): Promise<void> {
     this.phase = "stopping";
     await Promise.all([...this.records.values()].map((record) => (record.proc ? terminate(record.proc) : undefined)));
-    await this.watchdog?.close();
     for (const record of this.records.values()) {
-      if (record.dir) fs.rmSync(record.dir, { recursive: true, force: true });
+      if (record.dir) {
+        fs.rmSync(record.dir, { recursive: true, force: true });
+        this.watchdog?.unwatchDir(record.dir);
+      }
       record.dir = null;
       if (record.mode === "spawned" && record.state !== "crashed") this.setState(record, "crashed");
     }
+    await this.watchdog?.close();
     this.untrack?.();
     this.untrack = null;
   }
 
   private async run(record: NodeRecord, action: NodeAction): Promise<NodeStatus> {
     if (this.stopping) throw stoppedError();
-    const refusal = transitionRefusal(record, action);
+    const refusal = transitionRefusal(record.id, record.state, record.proc?.pid ?? null, action);
     if (refusal) throw new LabError(NodeErrorCode.InvalidTransition, refusal);
     switch (action) {
       case "crash": {
@@ -165,6 +173,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
           await this.spawnOn(record, record.port);
         } catch (error) {
           this.setState(record, "crashed");
+          if (this.stopping) throw stoppedError();
           if (error instanceof PortTakenError) throw portInUse(record.id, record.host, record.port, true, error);
           throw error;
         }
@@ -199,6 +208,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
       if (this.stopping) return;
       const record = this.addRecord(id, "spawned", host, 0);
       record.dir = fs.mkdtempSync(path.join(os.tmpdir(), `stampede-lab-${id}-`));
+      this.watchdog.watchDir(record.dir);
       const fixed = fixedPorts.get(id);
       if (fixed !== undefined) {
         record.port = fixed;
@@ -264,7 +274,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
     const records = [...targets].map(([id, target]) => ({ record: this.addRecord(id, "attached", target.host, target.port), target }));
     const outcomes = await Promise.allSettled(
       records.map(async ({ record, target }) => {
-        await waitForPing(record.id, target.url, target.host, target.port, this.config.readyTimeoutMs);
+        await waitForAttachedNode(record.id, target, this.config.readyTimeoutMs);
         this.setState(record, "up");
       }),
     );
@@ -323,53 +333,6 @@ class RedisNodeManager implements NodeManager, LiveManager {
       nodeEvent(name, { nodeId: record.id, atMs: record.since, state: record.state, pid: record.proc?.pid ?? null, detail }),
     );
   }
-}
-
-/** Why `action` cannot run on the node as it is now, or null when it can. */
-function transitionRefusal(record: NodeRecord, action: NodeAction): string | null {
-  const { id, state } = record;
-  const pid = record.proc?.pid;
-  switch (state) {
-    case "up":
-      if (action === "start") return `Cannot start ${id}: it is already up (pid ${pid}). Crash it first to restart it empty.`;
-      if (action === "thaw") return `Cannot thaw ${id}: it is up, not frozen.`;
-      return null;
-    case "frozen":
-      if (action === "start") return `Cannot start ${id}: it is frozen (pid ${pid}), not down. Thaw it, or crash it first.`;
-      if (action === "freeze") return `Cannot freeze ${id}: it is already frozen (pid ${pid}).`;
-      return null;
-    case "crashed":
-      if (action === "start") return null;
-      return `Cannot ${action} ${id}: it is crashed (no process). Start it first.`;
-    case "starting":
-      return `Cannot ${action} ${id}: it is still starting.`;
-    default:
-      throw exhaustive(state);
-  }
-}
-
-/** Attached nodes: poll PING until it answers, so a server still starting up is waited for. */
-async function waitForPing(id: NodeId, url: string, host: string, port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastProblem = "no answer";
-  for (;;) {
-    try {
-      const reply = await redisCommand(host, port, ["PING"], Math.max(50, Math.min(1000, deadline - Date.now())));
-      if (reply.kind === "ok") return;
-      // An error reply (NOAUTH, LOADING…): NOAUTH will not go away by waiting.
-      lastProblem = `it replied "${reply.message}"`;
-      if (/^NOAUTH/.test(reply.message)) break;
-    } catch (error) {
-      lastProblem = (error as Error).message;
-    }
-    if (Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new LabError(
-    NodeErrorCode.NodeNotReady,
-    `${id}: the Redis server at ${url} did not answer PING within ${timeoutMs} ms (${lastProblem}). ` +
-      `Check that it runs, is reachable and needs no password — or unset REDIS_CACHE_URL and REDIS_LOCK_URLS to let the lab spawn its own nodes.`,
-  );
 }
 
 function stoppedError(): LabError {

@@ -3,7 +3,7 @@ import { ManualClock } from "../core/clock";
 import { createNodeManager, nodeManagerOptionsFromEnv } from "./manager";
 import { nodeIdsFor, resolveOptions } from "./options";
 
-const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
+const env = (vars: Record<string, string>) => vars as unknown as NodeJS.ProcessEnv;
 
 describe("resolveOptions", () => {
   it("defaults to one cache and five lock nodes from port 7100 on 127.0.0.1", () => {

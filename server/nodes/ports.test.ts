@@ -65,7 +65,7 @@ describe("testBasePort", () => {
     const ranges = new Set<number>();
     for (let worker = 0; worker < 40; worker++) {
       for (let slot = 0; slot < 5; slot++) {
-        const base = testBasePort(slot, { VITEST_POOL_ID: String(worker) } as NodeJS.ProcessEnv);
+        const base = testBasePort(slot, { VITEST_POOL_ID: String(worker) } as unknown as NodeJS.ProcessEnv);
         expect(base).toBeGreaterThan(7200);
         expect(base + TEST_PORTS_PER_SLOT).toBeLessThan(32_768);
         ranges.add(base);
@@ -75,9 +75,9 @@ describe("testBasePort", () => {
   });
 
   it("falls back to VITEST_WORKER_ID, then to worker 0", () => {
-    expect(testWorkerIndex({ VITEST_WORKER_ID: "3" } as NodeJS.ProcessEnv)).toBe(3);
-    expect(testWorkerIndex({} as NodeJS.ProcessEnv)).toBe(0);
-    expect(testWorkerIndex({ VITEST_POOL_ID: "junk" } as NodeJS.ProcessEnv)).toBe(0);
+    expect(testWorkerIndex({ VITEST_WORKER_ID: "3" } as unknown as NodeJS.ProcessEnv)).toBe(3);
+    expect(testWorkerIndex({} as unknown as NodeJS.ProcessEnv)).toBe(0);
+    expect(testWorkerIndex({ VITEST_POOL_ID: "junk" } as unknown as NodeJS.ProcessEnv)).toBe(0);
   });
 
   it("refuses slots outside its range", () => {

@@ -1,18 +1,24 @@
 // Last line of defence for the lab's redis-server processes: if the node manager's process dies
 // without cleaning up (SIGKILL, OOM killer), this process still kills what it started.
 //
-// Protocol on stdin, one line each: "+PID" watch a process, "-PID" forget it. When stdin reaches
-// EOF — the manager closed it on stop(), or the manager's process is gone and the kernel closed the
-// pipe — every PID still watched gets SIGCONT then SIGKILL (as the manager does for a frozen node),
-// and this process exits.
+// Protocol on stdin, one line each: "+PID" watch a process, "-PID" forget it; "+dir PATH" and
+// "-dir PATH" the same for a node's temp directory. When stdin reaches EOF — the manager closed it
+// on stop(), or the manager's process is gone and the kernel closed the pipe — every PID still
+// watched gets SIGCONT then SIGKILL (as the manager does for a frozen node), every directory still
+// watched is removed, and this process exits.
 //
 // Plain JavaScript on purpose: it runs under bare `node`, with no loader, spawned detached (its own
 // process group and session) so a terminal Ctrl-C reaches the manager first and cannot kill this
 // process before the manager has cleaned up.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** pid → start time in clock ticks since boot (Linux), so a PID reused by another program is left alone. */
 const watched = new Map();
+const dirs = new Set();
+/** Only the manager's own temp dirs may be removed, whatever arrives on stdin. */
+const DIR_PREFIX = join(tmpdir(), "stampede-lab-");
 
 function startTime(pid) {
   try {
@@ -25,6 +31,12 @@ function startTime(pid) {
 }
 
 function handle(line) {
+  const dir = /^([+-])dir (.+)$/.exec(line);
+  if (dir) {
+    if (dir[1] === "-") dirs.delete(dir[2]);
+    else if (dir[2].startsWith(DIR_PREFIX) && !dir[2].includes("..")) dirs.add(dir[2]);
+    return;
+  }
   const match = /^([+-])(\d+)$/.exec(line.trim());
   if (!match) return;
   const pid = Number(match[2]);
@@ -46,6 +58,13 @@ function reapAndExit() {
       } catch {
         // Already gone.
       }
+    }
+  }
+  for (const dir of dirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Leave it; a stray temp dir does no harm.
     }
   }
   process.exit(0);

@@ -11,6 +11,9 @@ export interface Watchdog {
   readonly pid: number | undefined;
   watch(pid: number): void;
   unwatch(pid: number): void;
+  /** Removes `dir` should this process die; only `<tmpdir>/stampede-lab-*` paths are accepted. */
+  watchDir(dir: string): void;
+  unwatchDir(dir: string): void;
   /** Closes the pipe; the watchdog kills what is still watched (nothing, after a clean stop) and exits. */
   close(): Promise<void>;
 }
@@ -40,6 +43,8 @@ export function startWatchdog(): Watchdog {
     },
     watch: (pid) => send(`+${pid}`),
     unwatch: (pid) => send(`-${pid}`),
+    watchDir: (dir) => send(`+dir ${dir}`),
+    unwatchDir: (dir) => send(`-dir ${dir}`),
     close() {
       closing ??= (async () => {
         child.stdin?.end();
