@@ -24,17 +24,20 @@ const BUTTON: Record<WireNodeAction, string> = {
 
 export function NodeCard({ node, now, connected, onAction }: NodeCardProps) {
   const [pending, setPending] = useState<WireNodeAction | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // Remembered with the state change it answered: once the node moves on, the refusal is stale.
+  const [refusal, setRefusal] = useState<{ message: string; since: number } | null>(null);
+  const error = refusal?.since === node.since ? refusal.message : null;
   const look = stateStyle(node.state);
   const attached = node.mode === "attached";
   const actions = attached ? [] : availableActions(node.state);
 
   async function run(action: WireNodeAction) {
+    const since = node.since;
     setPending(action);
-    setError(null);
+    setRefusal(null);
     const result = await onAction(action);
     setPending(null);
-    if ("error" in result) setError(result.error.message);
+    if ("error" in result) setRefusal({ message: result.error.message, since });
   }
 
   return (

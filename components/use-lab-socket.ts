@@ -43,8 +43,9 @@ export function useLabSocket(): LabSocket {
   const socketRef = useRef<ClientSocket | null>(null);
 
   useEffect(() => {
-    // Same origin: the custom server serves the page and socket.io on one port.
-    const socket: ClientSocket = io();
+    // Same origin: the custom server serves the page and socket.io on one port. WebSocket only:
+    // no proxy sits in between, and skipping the long-polling handshake makes the first frame sooner.
+    const socket: ClientSocket = io({ transports: ["websocket"] });
     socketRef.current = socket;
 
     socket.on("hello", (hello) => {

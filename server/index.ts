@@ -1,6 +1,6 @@
 /**
  * Entry point: the only file that reads the environment. It wires, in order,
- *   HTTP port → Redis nodes → socket.io gateway (server/app.ts) → Next.js pages,
+ *   HTTP port → Next.js (prepared) → Redis nodes → socket.io gateway (server/app.ts) → pages served,
  * all on one port, and undoes whatever it started when anything fails or a signal arrives.
  *
  * Env: PORT (default 3000), HOST (default 127.0.0.1), NODE_ENV (`production` serves the
@@ -55,6 +55,16 @@ async function main(): Promise<void> {
   // The port first: it is the cheapest thing to check and the most common failure.
   await listen();
 
+  // Next before the nodes: its failures (no production build, another `next dev` holding
+  // .next/dev/lock, which exits the process) then cost no Redis processes.
+  try {
+    nextApp = next({ dev, dir: projectDir, hostname: host, port, httpServer });
+    await nextApp.prepare();
+  } catch (error) {
+    await fail(`Could not start Next.js: ${describeError(error).message}`);
+    return;
+  }
+
   let manager: NodeManager;
   try {
     manager = nodes = createNodeManager(nodeManagerOptionsFromEnv(env));
@@ -65,14 +75,6 @@ async function main(): Promise<void> {
   }
 
   app = createApp(httpServer, { nodes: manager });
-
-  try {
-    nextApp = next({ dev, dir: projectDir, hostname: host, port, httpServer });
-    await nextApp.prepare();
-  } catch (error) {
-    await fail(`Could not start Next.js: ${describeError(error).message}`);
-    return;
-  }
   markReady(nextApp.getRequestHandler());
 
   console.log(`Stampede Lab ready at ${url} (${dev ? "development" : "production"})`);

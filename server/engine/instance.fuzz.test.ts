@@ -103,7 +103,6 @@ describe("engine fuzz: invariants under random settings and faults", () => {
     lab = await runFuzz(seed);
     const totals = lab.collector.snapshot();
     const reads = lab.reads;
-    if (process.env.FUZZ_LOG) console.log(seed, plan.describe, JSON.stringify(totals.requests), "db", totals.dbReadsSubmitted, "viol", totals.violations.length, "eps", totals.episodeCount, "w", JSON.stringify(lab.writeAccounting()), "dead", lab.instances.filter((i) => !i.isAlive).length);
 
     // Every arrival ends in exactly one outcome, the one its caller saw, within its patience.
     expect(reads.every((r) => r.outcome !== undefined)).toBe(true);

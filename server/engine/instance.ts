@@ -321,13 +321,20 @@ export class EngineInstance {
   }
 
   private async loadUnderLock(key: string, grant: LockGrant): Promise<ReadResult> {
+    let result: ReadResult = { outcome: "error", reason: "lock holder failed" };
     try {
       // Double-check: the previous holder may have filled the cache while we queued for the lock.
       const view = await this.look(key);
-      if (view.state === "fresh") return { outcome: "hit" };
-      return await this.loadFromDb(key, false);
+      result = view.state === "fresh" ? { outcome: "hit" } : await this.loadFromDb(key, false);
+      return result;
     } finally {
       await this.release(grant);
+      // A holder that failed must still wake the notify waiters, or they sleep out their patience
+      // on a lock that is already free; woken, they find no value and compete for the lock again.
+      if (result.outcome !== "hit" && result.outcome !== "miss" && this.alive) {
+        this.wakeFillWaiters(key);
+        void this.cache.publishFill(key).catch(() => undefined);
+      }
     }
   }
 
@@ -415,7 +422,7 @@ export class EngineInstance {
     await this.clock.sleep(FAIL_FAST_SLEEP_MS * this.timeScale);
     const view = await this.look(key);
     if (view.state === "fresh") return { outcome: "hit" };
-    return { outcome: "error", reason: `still no value ${FAIL_FAST_SLEEP_MS} ms after losing the lock race` };
+    return { outcome: "error", reason: `still no value ${FAIL_FAST_SLEEP_MS * this.timeScale} ms after losing the lock race` };
   }
 
   private async poll(key: string, deadline: number): Promise<ReadResult> {

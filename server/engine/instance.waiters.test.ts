@@ -133,6 +133,42 @@ describe("notify", () => {
     expect(pollGets).toBeGreaterThan(notifyGets);
   });
 
+  /**
+   * The database is busy until t = 1000 (one slot, taken), and a query may queue 300 ms: the
+   * holder's read (t = 0) fails at t = 300 and it releases the lock. Poll waiters then take over and
+   * are served once the slot frees; notify waiters only ever wake on a fill, so they sleep on until
+   * their patience ends (4 s) though the lock has been free since t = 300.
+   */
+  const holderFails = async (waiters: "notify" | "poll") => {
+    const lab = newLab({ instances: 2, settings: { waiters }, db: { readLatencyMs: 1000, capacity: 1, queueLimit: 10, timeoutMs: 300 } });
+    lab.seedRows();
+    void lab.db.read("someone-else").catch(() => undefined);
+    lab.read(0, { instance: 1, patienceMs: 4000 });
+    for (let i = 1; i <= 6; i++) lab.read(10 * i, { instance: (i % 2) + 1, patienceMs: 4000 });
+    await lab.runUntil(6000);
+    return lab;
+  };
+
+  it("for contrast, poll waiters take over from a holder whose read failed", async () => {
+    const lab = await holderFails("poll");
+    expect(holderOf(lab).outcome).toBe("error");
+    expect(lab.outcomes(waitersOf(lab)).timeout).toBe(0);
+    expect(lab.outcomes(waitersOf(lab)).hit).toBeGreaterThan(0);
+  });
+
+  // BUG (server/engine/instance.ts, loadUnderLock / notify): when the holder's database read fails
+  // (loadFromDb returns an error: DB_TIMEOUT, DB_REJECTED) it releases the lock but wakes nobody —
+  // notify waiters on every instance wait for a fill that will never come and all time out at
+  // arrival + patience, though the lock is free. Fix: in loadUnderLock, after `await
+  // this.release(grant)`, when the result is neither "hit" nor "miss", call
+  // `this.wakeFillWaiters(key)` and `void this.cache.publishFill(key).catch(() => undefined)`:
+  // notify()'s loop already handles "filled and gone again" by competing for the lock once more.
+  it("notify waiters take over from a holder whose read failed", async () => {
+    const lab = await holderFails("notify");
+    expect(holderOf(lab).outcome).toBe("error");
+    expect(lab.outcomes(waitersOf(lab)).timeout).toBe(0);
+  });
+
   it("is bounded by patience: no fill before it → timeout at arrival + patience", async () => {
     const lab = newLab({ settings: { waiters: "notify" }, db: { readLatencyMs: 2000 } });
     lab.seedRows();

@@ -33,6 +33,8 @@ export interface CacheStore {
 export type LockVote =
   | { nodeId: string; vote: "for" }
   | { nodeId: string; vote: "locked" }
+  /** Had not answered when the quorum decided (a granted lock does not wait for the slowest node). */
+  | { nodeId: string; vote: "pending" }
   | { nodeId: string; vote: "error"; message: string };
 
 export interface LockGrant {

@@ -64,8 +64,11 @@ export class WriteBehindBuffer {
 
   private schedule(): void {
     if (this.stopped) return;
+    // The next trip is booked before this one leaves, so trips stay every `flushMs` however slow
+    // the database is (a trip still on its way is shared, not doubled).
     this.timer = this.deps.clock.setTimeout(() => {
-      void this.flush().finally(() => this.schedule());
+      this.schedule();
+      void this.flush();
     }, this.deps.flushMs);
   }
 

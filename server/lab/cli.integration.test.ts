@@ -12,10 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScenarioInput } from "../../lib/scenario";
 import { testBasePort, TEST_PORTS_PER_SLOT } from "../nodes/test-ports";
 import type { Report } from "./report";
-import { livingRedisPids, redisPidsOnPorts } from "./testing/real-lab";
+import { livingRedisPids, ourRedisServers } from "./testing/real-lab";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const BASE_PORT = testBasePort(3);
+/** Process groups of the CLI children (each leads its own): how their redis-servers are told from other runs' nodes. */
+const groups: number[] = [];
 let dir: string;
 
 beforeAll(() => {
@@ -24,7 +26,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  expect(redisPidsOnPorts(BASE_PORT, BASE_PORT + TEST_PORTS_PER_SLOT)).toEqual([]);
+  expect(groups.flatMap((processGroup) => ourRedisServers({ processGroup }))).toEqual([]);
 });
 
 function writeConfig(name: string, content: unknown): string {
@@ -33,27 +35,36 @@ function writeConfig(name: string, content: unknown): string {
   return file;
 }
 
-async function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  onStderr?: (soFar: string, processGroup: number) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string; processGroup: number }> {
   const env: NodeJS.ProcessEnv = { ...process.env, LAB_BASE_PORT: String(BASE_PORT) };
   // Spawn mode on this file's own ports: nothing inherited may point the CLI at other servers.
   for (const name of ["REDIS_CACHE_URL", "REDIS_LOCK_URLS", "LAB_LOCK_NODES"]) delete env[name];
-  const child = spawn("npx", ["tsx", "server/cli/scenario.ts", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Detached: the child leads a process group of its own, which its redis-servers inherit.
+  const child = spawn("npx", ["tsx", "server/cli/scenario.ts", ...args], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const processGroup = child.pid!;
+  groups.push(processGroup);
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+    onStderr?.(stderr, processGroup);
+  });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (exitCode) => resolve(exitCode));
   });
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, processGroup };
 }
 
-/** After the CLI exits, none of its redis-servers may survive: neither those its report names nor any on its ports. */
-function expectNoSurvivors(report: Report | null) {
+/** After the CLI exits, none of its redis-servers may survive: neither those its report names nor any in its process group. */
+function expectNoSurvivors(report: Report | null, processGroup: number) {
   const pids = (report?.nodes ?? []).flatMap((n) => (n.pid === null ? [] : [n.pid]));
   expect(livingRedisPids(pids)).toEqual([]);
-  expect(redisPidsOnPorts(BASE_PORT, BASE_PORT + TEST_PORTS_PER_SLOT)).toEqual([]);
+  expect(ourRedisServers({ processGroup })).toEqual([]);
 }
 
 /** A small stampede: a few hundred clients, no lock, a database slow enough that they all miss. */
@@ -76,7 +87,7 @@ describe("scenario CLI", () => {
       faults: [{ atMs: 100, node: "lock-9", action: "crash" }],
       lokc: "redlock",
     });
-    const { code, stdout, stderr } = await cli(["--config", bad]);
+    const { code, stdout, stderr, processGroup } = await cli(["--config", bad]);
     expect(code, stderr).toBe(2);
     expect(stdout).toBe("");
     for (const field of ["instances", "lockNodes", "db.capacity", "crowd.clients", "faults.0.node", "lokc"]) {
@@ -84,12 +95,18 @@ describe("scenario CLI", () => {
     }
     expect(stderr).toMatch(/unknown key "lokc"/);
     // Refused before any node was spawned.
-    expectNoSurvivors(null);
+    expect(stderr).not.toMatch(/nodes up/);
+    expectNoSurvivors(null, processGroup);
   });
 
   it("--preset redlock-holds --json --assert 'maxDbReadsPerEpisode == 1' exits 0 with a JSON report", async () => {
-    const { code, stdout, stderr } = await cli(["--preset", "redlock-holds", "--json", "--quiet", "--assert", "maxDbReadsPerEpisode == 1"]);
+    // Positive control for the survivor check: while the nodes are up, the marker finds all six.
+    let whileUp: number[] | null = null;
+    const { code, stdout, stderr, processGroup } = await cli(["--preset", "redlock-holds", "--json", "--assert", "maxDbReadsPerEpisode == 1"], (soFar, group) => {
+      if (whileUp === null && /^nodes up: .*\n/m.test(soFar)) whileUp = ourRedisServers({ processGroup: group });
+    });
     expect(code, stderr).toBe(0);
+    expect(whileUp, stderr).toHaveLength(6);
     const report = JSON.parse(stdout) as Report;
     expect(report.maxDbReadsPerEpisode).toBe(1);
     expect(report.scenario.lock).toBe("redlock");
@@ -99,16 +116,16 @@ describe("scenario CLI", () => {
       expect(node.port).toBeLessThan(BASE_PORT + TEST_PORTS_PER_SLOT);
     }
     expect(stderr).toMatch(/^ok\s+maxDbReadsPerEpisode == 1 \(actual 1\)$/m);
-    expectNoSurvivors(report);
+    expectNoSurvivors(report, processGroup);
   });
 
   it("a false --assert exits 1 and says FAIL, still printing the report", async () => {
     const config = writeConfig("stampede.json", SMALL_STAMPEDE);
-    const { code, stdout, stderr } = await cli(["--config", config, "--json", "--quiet", "--assert", "maxDbReadsPerEpisode == 1"]);
+    const { code, stdout, stderr, processGroup } = await cli(["--config", config, "--json", "--quiet", "--assert", "maxDbReadsPerEpisode == 1"]);
     expect(code, stderr).toBe(1);
     const report = JSON.parse(stdout) as Report;
     expect(report.maxDbReadsPerEpisode).toBeGreaterThan(1);
     expect(stderr).toMatch(new RegExp(`^FAIL maxDbReadsPerEpisode == 1 \\(actual ${report.maxDbReadsPerEpisode}\\)$`, "m"));
-    expectNoSurvivors(report);
+    expectNoSurvivors(report, processGroup);
   });
 });

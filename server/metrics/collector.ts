@@ -163,7 +163,9 @@ export class MetricsCollector {
         break;
       case "cache:needs-fill": {
         const { key, issuedAt } = event.data;
-        if (!this.openEpisodes.has(key) && issuedAt >= (this.lastFillAt.get(key) ?? -Infinity)) {
+        // Times are whole ms: a GET issued in the fill's own millisecond may have left before it, so
+        // only a GET issued strictly after the last fill can open a new episode.
+        if (!this.openEpisodes.has(key) && issuedAt > (this.lastFillAt.get(key) ?? -Infinity)) {
           const episode: Episode = { key, startMs: Math.round(issuedAt - this.t0), endMs: null, dbReads: 0 };
           this.openEpisodes.set(key, episode);
           this.episodes.push(episode);

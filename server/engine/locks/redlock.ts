@@ -2,7 +2,7 @@ import { ExecutionError, Redlock, ResourceLockedError, type ExecutionStats } fro
 import type { Redis } from "ioredis";
 import type { Scenario } from "../../../lib/scenario";
 import { quorumOf } from "../../../lib/scenario";
-import type { Clock } from "../../core/clock";
+import type { Clock, TimerHandle } from "../../core/clock";
 import type { LockAttempt, LockGrant, LockService, LockVote } from "../ports";
 import { GetBatcher } from "../get-batcher";
 import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "../redis-connection";
@@ -76,7 +76,7 @@ export class RedlockLockService implements LockService {
     const start = this.clock.now();
     try {
       const lock = await this.redlock.acquire([resource], ttlMs);
-      const votes = await this.votesOf(lock.attempts, 0);
+      const votes = await this.witness(resource, lock.value);
       const grant: LockGrant = {
         resource,
         value: lock.value,
@@ -141,17 +141,50 @@ export class RedlockLockService implements LockService {
     return { heldBy, votes };
   }
 
-  /** Each node's vote in the last round; nodes that had not answered within `waitMs` count as errors. */
-  private async votesOf(attempts: ReadonlyArray<Promise<ExecutionStats>>, waitMs: number): Promise<LockVote[]> {
+  /**
+   * Which nodes hold a fresh grant, read back from the nodes: the library resolves at quorum and
+   * settles its per-node stats only when the slowest (perhaps frozen) node answers. Nodes silent
+   * after a short wait are "pending". Grants are rare, so the extra GET per node is cheap.
+   */
+  private async witness(resource: string, value: string): Promise<LockVote[]> {
+    const WITNESS_WAIT_MS = 20;
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<"late">((resolve) => (timer = this.clock.setTimeout(() => resolve("late"), WITNESS_WAIT_MS)));
+    const votes = await Promise.all(
+      this.clients.map(async ({ nodeId, gets }): Promise<LockVote> => {
+        const held = await Promise.race([gets.get(resource).catch((error: unknown) => error as Error), deadline]);
+        if (held === "late") return { nodeId, vote: "pending" };
+        if (held instanceof Error) return { nodeId, vote: "error", message: held.message };
+        if (held === value) return { nodeId, vote: "for" };
+        return held === null ? { nodeId, vote: "error", message: "did not take the lock" } : { nodeId, vote: "locked" };
+      }),
+    );
+    if (timer) this.clock.clearTimeout(timer);
+    return votes;
+  }
+
+  /**
+   * Each node's vote in the last round. The library settles its stats only once every node has
+   * answered; nodes still silent after `waitMs` are `unanswered` ("pending" for a grant the quorum
+   * already decided, "error" for a failed round).
+   */
+  private async votesOf(
+    attempts: ReadonlyArray<Promise<ExecutionStats>>,
+    waitMs: number,
+    unanswered: "pending" | "error" = "error",
+  ): Promise<LockVote[]> {
     const last = attempts.at(-1);
+    let timer: TimerHandle | undefined;
     const stats = last
-      ? await Promise.race([last, new Promise<null>((resolve) => setTimeout(() => resolve(null), waitMs))])
+      ? await Promise.race([last, new Promise<null>((resolve) => (timer = this.clock.setTimeout(() => resolve(null), waitMs)))])
       : null;
+    if (timer) this.clock.clearTimeout(timer);
+    const silent = (nodeId: string): LockVote => (unanswered === "pending" ? { nodeId, vote: "pending" } : { nodeId, vote: "error", message: "no answer in time" });
     return this.clients.map(({ nodeId, client }): LockVote => {
-      if (!stats) return { nodeId, vote: "error", message: "no answer" };
+      if (!stats) return silent(nodeId);
       if (stats.votesFor.has(client)) return { nodeId, vote: "for" };
       const against = stats.votesAgainst.get(client);
-      if (!against) return { nodeId, vote: "error", message: "no answer in time" };
+      if (!against) return silent(nodeId);
       return against instanceof ResourceLockedError ? { nodeId, vote: "locked" } : { nodeId, vote: "error", message: against.message };
     });
   }

@@ -8,7 +8,7 @@ export type RedlockVerdict = { kind: "contended" } | { kind: "error"; reason: st
  * majority: only `onLockError` can decide what to do.
  */
 export function classifyFailedRound(votes: readonly LockVote[], quorum: number): RedlockVerdict {
-  const answered = votes.filter((v) => v.vote !== "error").length;
+  const answered = votes.filter((v) => v.vote === "for" || v.vote === "locked").length;
   const locked = votes.filter((v) => v.vote === "locked").length;
   if (answered < quorum) {
     return { kind: "error", reason: `only ${answered} of ${votes.length} lock nodes answered; ${quorum} needed` };

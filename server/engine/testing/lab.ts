@@ -178,7 +178,8 @@ export class TestLab {
     };
     const stale = this.settings.waiters === "serve-stale" ? this.settings.cache.staleTtlMs : 0;
     const physicalUntil = this.at(options.physicalUntilMs ?? options.expiresAtMs + stale);
-    this.cacheNode.put(key, entry, physicalUntil - now);
+    // An expiry at or before now means the crowd finds the key already gone, as in the warm-up.
+    if (physicalUntil > now) this.cacheNode.put(key, entry, physicalUntil - now);
     return entry;
   }
 
@@ -248,7 +249,9 @@ export class TestLab {
 
   /** Every recorded event of one kind, in order. */
   eventsOf<N extends EngineEventName>(name: N): Array<EngineEventOf<N>["data"]> {
-    return this.events.filter((e): e is EngineEventOf<N> => e.name === name).map((e) => e.data);
+    const out: Array<EngineEventOf<N>["data"]> = [];
+    for (const event of this.events) if (event.name === name) out.push(event.data as EngineEventOf<N>["data"]);
+    return out;
   }
 
   /** How many tracked reads ended in each outcome (undefined: still running). */

@@ -37,11 +37,20 @@ export async function startRealLab(slot: number, lockNodes = 5): Promise<RealLab
     await nodes.stop();
     throw error;
   }
-  for (const node of nodes.list()) {
-    if (node.pid !== null) pids.add(node.pid);
-    expect(node.port, `${node.id} must be on this file's own port range`).toBeGreaterThanOrEqual(basePort);
-    expect(node.port).toBeLessThan(basePort + TEST_PORTS_PER_SLOT);
-    expect(node.port).not.toBe(6379);
+  try {
+    // Positive control for the survivor check in stop(): it does see our live nodes.
+    expect(ourRedisServers({ parent: process.pid }).sort()).toEqual(nodes.list().map((n) => n.pid).sort());
+    for (const node of nodes.list()) {
+      if (node.pid !== null) pids.add(node.pid);
+      expect(node.port, `${node.id} must be on this file's own port range`).toBeGreaterThanOrEqual(basePort);
+      expect(node.port).toBeLessThan(basePort + TEST_PORTS_PER_SLOT);
+      expect(node.port).not.toBe(6379);
+    }
+  } catch (error) {
+    // The caller never gets a handle to stop: stop here.
+    unsubscribe();
+    await nodes.stop();
+    throw error;
   }
   return {
     nodes,
@@ -64,7 +73,9 @@ export async function startRealLab(slot: number, lockNodes = 5): Promise<RealLab
       unsubscribe();
       expect(pids.size, "the manager spawned redis-server processes").toBeGreaterThan(0);
       expect(livingRedisPids([...pids]), "redis-server PIDs still alive after stop()").toEqual([]);
-      expect(redisPidsOnPorts(basePort, basePort + TEST_PORTS_PER_SLOT), "redis-server still listening on this file's ports").toEqual([]);
+      // Also any redis-server this process spawned that the manager's events did not mention. (Not
+      // "anything on our ports": other vitest processes on the machine get the same port blocks.)
+      expect(ourRedisServers({ parent: process.pid }), "redis-server children of this process still alive").toEqual([]);
     },
   };
 }
@@ -77,26 +88,30 @@ export function livingRedisPids(pids: readonly number[]): number[] {
   });
 }
 
-/** Every running redis-server on this machine whose `--port` lies in [from, to). */
-export function redisPidsOnPorts(from: number, to: number): number[] {
+/**
+ * Running redis-servers that belong to us: children of `parent`, or members of process group
+ * `processGroup` (a CLI child spawned detached leads its own group; its redis-servers stay in it
+ * even once orphaned). Not "anything on our ports": other vitest processes on the machine get the
+ * same port blocks, and redis-server overwrites its argv and environ with its process title.
+ */
+export function ourRedisServers(owner: { parent: number } | { processGroup: number }): number[] {
   const found: number[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const info = procInfo(Number(entry));
     if (!info || info.state === "Z" || !/redis-server/.test(info.cmdline)) continue;
-    // Spawned as `redis-server --port N …`; the process title also reads `redis-server host:N`.
-    const port = Number(info.cmdline.match(/--port\s+(\d+)/)?.[1] ?? info.cmdline.match(/:(\d+)/)?.[1] ?? NaN);
-    if (port >= from && port < to) found.push(Number(entry));
+    if ("parent" in owner ? info.ppid === owner.parent : info.pgrp === owner.processGroup) found.push(Number(entry));
   }
   return found;
 }
 
-function procInfo(pid: number): { state: string; cmdline: string } | null {
+function procInfo(pid: number): { state: string; ppid: number; pgrp: number; cmdline: string } | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] ?? "";
+    // Fields after the parenthesised command name: state, ppid, pgrp.
+    const [state = "", ppid = "0", pgrp = "0"] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-    return { state, cmdline };
+    return { state, ppid: Number(ppid), pgrp: Number(pgrp), cmdline };
   } catch {
     return null;
   }
