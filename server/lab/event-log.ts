@@ -1,13 +1,9 @@
+import type { LogEntry } from "../../lib/report";
 import type { EngineEvent } from "../engine/events";
 import { describeVotes } from "../engine/locks/votes";
 
-/** One line of the event log: a discrete happening, never one line per request. */
-export interface LogEntry {
-  /** Ms since t = 0 of the run (or since the lab started, outside a run). */
-  atMs: number;
-  kind: "lock" | "node" | "episode" | "write" | "instance" | "fault" | "crowd" | "run";
-  text: string;
-}
+export type { LogEntry };
+
 
 /**
  * Turns the engine's event stream into log lines a person can read. Grants, releases, episodes,

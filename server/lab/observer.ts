@@ -1,16 +1,8 @@
 import type { Redis } from "ioredis";
+import type { ObservedLock } from "../../lib/report";
+export type { ObservedLock };
 import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "../engine/redis-connection";
 
-/** What one lock node held for the watched lock key at one instant, read from the node itself. */
-export interface ObservedLock {
-  nodeId: string;
-  /** False when the node did not answer (down, frozen, unreachable). */
-  reachable: boolean;
-  /** The lock value stored on the node, or null when the key is absent. */
-  value: string | null;
-  /** Remaining TTL in ms, or null when absent or unknown. */
-  pttlMs: number | null;
-}
 
 /**
  * The lock observer: every tick it asks each lock node, on its own connections, for the lock key

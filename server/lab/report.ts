@@ -1,44 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
+import type { Report } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import type { EngineInstance } from "../engine/instance";
-import type { Episode, RunTotals } from "../metrics/collector";
-import type { SafetyViolation } from "../metrics/safety";
+import type { RunTotals } from "../metrics/collector";
 import type { NodeStatus } from "../nodes/types";
 import type { OriginDatabase } from "../origin/types";
 import type { LabNote, NodeInfo, TickFrame } from "./runner";
 
-/** The JSON report of one run. Every figure is explained in the README ("Reading the report"). */
-export interface Report {
-  scenario: Scenario;
-  provenance: { seed: number; gitSha: string; versions: Record<string, string>; cores: number; startedAt: string };
-  durationMs: number;
-  requests: RunTotals["requests"];
-  latencyMs: RunTotals["latencyMs"];
-  db: { reads: number; writes: number; peakInFlight: number; rejected: number; timedOut: number; readsOutsideEpisodes: number };
-  episodes: Episode[];
-  episodeCount: number;
-  maxDbReadsPerEpisode: number;
-  locks: RunTotals["locks"] & {
-    /** The lock observer's own account: ticks sampled, and the most different lock values seen on the nodes at one instant. */
-    observed: { samples: number; maxDistinctHolders: number };
-  };
-  violations: SafetyViolation[];
-  writes: { acknowledged: number; failed: number; persisted: number; pending: number; lost: number };
-  cache: RunTotals["cache"];
-  nodes: Array<{
-    id: string;
-    role: string;
-    port: number;
-    pid: number | null;
-    state: string;
-    info: { keyspaceHits: number; keyspaceMisses: number; commands: number } | null;
-  }>;
-  runtime: { eventLoopLagMaxMs: number; arrivalLagMaxMs: number; distorted: boolean; distortionLimitMs: number };
-  notes: LabNote[];
-  ticks: TickFrame[];
-}
+export type { Report };
+
 
 export function buildReport(input: {
   scenario: Scenario;

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
+import type { LabNote, TickFrame } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import { systemClock, type Clock, type TimerHandle } from "../core/clock";
 import { describeError, LabError } from "../core/errors";
@@ -14,23 +15,17 @@ import { SingleRedisLockService } from "../engine/locks/single-redis";
 import type { LockService } from "../engine/ports";
 import { RedisCacheStore } from "../engine/redis-cache-store";
 import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "../engine/redis-connection";
-import { MetricsCollector, type TickWindow } from "../metrics/collector";
+import { MetricsCollector } from "../metrics/collector";
 import type { NodeManager, NodeStatus } from "../nodes/types";
 import { createCapacityModelDatabase } from "../origin/capacity-model";
 import type { OriginDatabase } from "../origin/types";
 import { planArrivals, planWave, type Arrival } from "./crowd";
-import { LockObserver, type ObservedLock } from "./observer";
+import { LockObserver } from "./observer";
 import { buildReport, type Report } from "./report";
 
-/** One frame of the run: a closed metrics window plus what the nodes held at its end. */
-export interface TickFrame extends TickWindow {
-  dbInFlight: number;
-  dbQueued: number;
-  writesPending: number;
-  locks: Array<ObservedLock & { holder: string | null }>;
-}
+export type { LabNote, TickFrame };
 
-export type LabNote = { atMs: number; kind: "fault" | "fault-failed" | "expire" | "crowd" | "phase"; text: string };
+
 
 export interface RunHooks {
   onTick?: (frame: TickFrame) => void;

@@ -1,49 +1,20 @@
 import * as hdr from "hdr-histogram-js";
 import type { EngineEvent, ReadOutcome } from "../engine/events";
-import { SafetyChecker, type SafetyViolation } from "./safety";
+import type { Episode, Report, SafetyViolation, TickWindow } from "../../lib/report";
+import { SafetyChecker } from "./safety";
 
 /**
  * The one place anything is counted. Engine events come in; per-tick windows (for the dashboard
  * and the report's `ticks`) and run totals (for the report) come out. Nothing else keeps a count.
  */
 
-export interface Episode {
-  key: string;
-  /** Ms since t = 0 when a request first found the key missing, unreachable or expired. */
-  startMs: number;
-  /** Ms since t = 0 when a fresh value's SET was acknowledged; null while still open. */
-  endMs: number | null;
-  dbReads: number;
-}
 
-/** One window of `tickMs`: the numbers the dashboard charts, never cumulative. */
-export interface TickWindow {
-  /** Start of the window, ms since t = 0. */
-  t: number;
-  arrivals: number;
-  hits: number;
-  misses: number;
-  staleServed: number;
-  errors: number;
-  timeouts: number;
-  /** Hits over reads that ended in this window (null when none ended). */
-  hitRatio: number | null;
-  latencyP50: number | null;
-  latencyP99: number | null;
-  dbReads: number;
-  dbReadsFailed: number;
-  lockAttempts: number;
-  lockAcquired: number;
-  lockContended: number;
-  lockFailed: number;
-  cacheFills: number;
-  writesAcknowledged: number;
-  episodesOpen: number;
-}
+
+export type { Episode, TickWindow };
 
 export interface RunTotals {
-  requests: { total: number; hits: number; misses: number; staleServed: number; errors: number; timeouts: number };
-  latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
+  requests: Report["requests"];
+  latencyMs: Report["latencyMs"];
   dbReadsSubmitted: number;
   readsOutsideEpisodes: number;
   episodes: Episode[];

@@ -1,3 +1,7 @@
+import type { SafetyViolation } from "../../lib/report";
+
+export type { SafetyViolation };
+
 /**
  * The grant-based safety checker. A grant is live from its acquisition until its release or the end
  * of its validity, whichever comes first; two live cluster grants on one resource are a violation —
@@ -16,12 +20,6 @@ export interface GrantRecord {
   nodes: string[];
 }
 
-export interface SafetyViolation {
-  resource: string;
-  at: number;
-  first: { holder: string; value: string; nodes: string[]; validUntil: number };
-  second: { holder: string; value: string; nodes: string[]; validUntil: number };
-}
 
 export class SafetyChecker {
   private readonly live = new Map<string, Map<string, GrantRecord & { releasedAt: number | null }>>();

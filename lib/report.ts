@@ -1,0 +1,106 @@
+/**
+ * The shapes of a run's results, shared by the server (which fills them), the CLI (which prints
+ * them) and the page (which draws them). Types only: no Node imports.
+ */
+import type { Scenario } from "./scenario";
+
+export interface Episode {
+  key: string;
+  /** Ms since t = 0 when a request first found the key missing, unreachable or expired. */
+  startMs: number;
+  /** Ms since t = 0 when a fresh value's SET was acknowledged; null while still open. */
+  endMs: number | null;
+  dbReads: number;
+}
+
+/** One window of `tickMs`: the numbers the dashboard charts, never cumulative. */
+export interface TickWindow {
+  /** Start of the window, ms since t = 0. */
+  t: number;
+  arrivals: number;
+  hits: number;
+  misses: number;
+  staleServed: number;
+  errors: number;
+  timeouts: number;
+  /** Hits over reads that ended in this window (null when none ended). */
+  hitRatio: number | null;
+  latencyP50: number | null;
+  latencyP99: number | null;
+  dbReads: number;
+  dbReadsFailed: number;
+  lockAttempts: number;
+  lockAcquired: number;
+  lockContended: number;
+  lockFailed: number;
+  cacheFills: number;
+  writesAcknowledged: number;
+  episodesOpen: number;
+}
+
+export interface SafetyViolation {
+  resource: string;
+  at: number;
+  first: { holder: string; value: string; nodes: string[]; validUntil: number };
+  second: { holder: string; value: string; nodes: string[]; validUntil: number };
+}
+
+/** What one lock node held for the watched lock key at one instant, read from the node itself. */
+export interface ObservedLock {
+  nodeId: string;
+  /** False when the node did not answer (down, frozen, unreachable). */
+  reachable: boolean;
+  /** The lock value stored on the node, or null when the key is absent. */
+  value: string | null;
+  /** Remaining TTL in ms, or null when absent or unknown. */
+  pttlMs: number | null;
+}
+
+/** One frame of the run: a closed metrics window plus what the nodes held at its end. */
+export interface TickFrame extends TickWindow {
+  dbInFlight: number;
+  dbQueued: number;
+  writesPending: number;
+  locks: Array<ObservedLock & { holder: string | null }>;
+}
+
+export type LabNote = { atMs: number; kind: "fault" | "fault-failed" | "expire" | "crowd" | "phase"; text: string };
+
+/** One line of the event log: a discrete happening, never one line per request. */
+export interface LogEntry {
+  /** Ms since t = 0 of the run (or since the lab started, outside a run). */
+  atMs: number;
+  kind: "lock" | "node" | "episode" | "write" | "instance" | "fault" | "crowd" | "run";
+  text: string;
+}
+
+/** The JSON report of one run. Every figure is explained in the README ("Reading the report"). */
+export interface Report {
+  scenario: Scenario;
+  provenance: { seed: number; gitSha: string; versions: Record<string, string>; cores: number; startedAt: string };
+  durationMs: number;
+  requests: { total: number; hits: number; misses: number; staleServed: number; errors: number; timeouts: number };
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
+  db: { reads: number; writes: number; peakInFlight: number; rejected: number; timedOut: number; readsOutsideEpisodes: number };
+  episodes: Episode[];
+  episodeCount: number;
+  maxDbReadsPerEpisode: number;
+  locks: { attempts: number; acquired: number; failed: number; contended: number; maxHoldersAtOnce: number; safetyViolations: number } & {
+    /** The lock observer's own account: ticks sampled, and the most different lock values seen on the nodes at one instant. */
+    observed: { samples: number; maxDistinctHolders: number };
+  };
+  violations: SafetyViolation[];
+  writes: { acknowledged: number; failed: number; persisted: number; pending: number; lost: number };
+  cache: { reads: number; found: number; fills: number; writeFailures: number };
+  nodes: Array<{
+    id: string;
+    role: string;
+    port: number;
+    pid: number | null;
+    state: string;
+    info: { keyspaceHits: number; keyspaceMisses: number; commands: number } | null;
+  }>;
+  runtime: { eventLoopLagMaxMs: number; arrivalLagMaxMs: number; distorted: boolean; distortionLimitMs: number };
+  notes: LabNote[];
+  ticks: TickFrame[];
+}
