@@ -8,13 +8,18 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { io, type Socket } from "socket.io-client";
 import {
   PROTOCOL_VERSION,
+  type Access,
   type Ack,
   type ClientToServerEvents,
+  type HandshakeAuth,
   type NodeActionCommand,
+  type RunStartCommand,
   type ServerToClientEvents,
   type WireNode,
   type WireNodeEvent,
+  type WireRunState,
 } from "@/lib/protocol";
+import type { LogEntry, Report, TickFrame } from "@/lib/report";
 
 export type ConnectionStatus =
   | { kind: "connecting" }
@@ -28,6 +33,29 @@ export interface LabSocket {
   /** Node events seen since the page connected, newest first, at most {@link MAX_EVENTS}. */
   events: WireNodeEvent[];
   sendNodeAction(command: NodeActionCommand): Promise<Ack<WireNode>>;
+  /** What this page may do; null until the server says. */
+  access: Access | null;
+  run: WireRunState;
+  /** The current (or last) run's frames, oldest first, at most {@link MAX_FRAMES}. */
+  frames: TickFrame[];
+  /** The lab's event log, oldest first, at most {@link MAX_LOG}. */
+  log: LogEntry[];
+  /** The last finished run's report (the same object the CLI prints with --json). */
+  report: Report | null;
+  /** Node snapshots as they changed during the current run (ms since its start), for recordings. */
+  nodeTimeline: { atMs: number; nodes: WireNode[] }[];
+  startRun(command: RunStartCommand): Promise<Ack<{ runId: number }>>;
+  stopRun(): Promise<Ack<Record<string, never>>>;
+  resetLab(): Promise<Ack<Record<string, never>>>;
+  expireKey(): Promise<Ack<Record<string, never>>>;
+  releaseCrowd(): Promise<Ack<{ clients: number }>>;
+}
+
+export interface LabSocketOptions {
+  /** The audience view connects read-only. @default "presenter" */
+  role?: "presenter" | "audience";
+  /** The control token, when the lab listens beyond loopback. */
+  token?: string;
 }
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -35,17 +63,28 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Starting a node waits for it to answer PING (5 s by default on the server), so allow more. */
 const ACK_TIMEOUT_MS = 15_000;
 const MAX_EVENTS = 50;
+const MAX_FRAMES = 3000;
+const MAX_LOG = 500;
 
-export function useLabSocket(): LabSocket {
+export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
+  const { role = "presenter", token } = options;
   const [status, setStatus] = useState<ConnectionStatus>({ kind: "connecting" });
   const [nodes, setNodes] = useState<WireNode[] | null>(null);
   const [events, setEvents] = useState<WireNodeEvent[]>([]);
+  const [access, setAccess] = useState<Access | null>(null);
+  const [run, setRun] = useState<WireRunState>({ status: "idle" });
+  const [frames, setFrames] = useState<TickFrame[]>([]);
+  const [log, setLog] = useState<LogEntry[]>([]);
+  const [report, setReport] = useState<Report | null>(null);
+  const [nodeTimeline, setNodeTimeline] = useState<{ atMs: number; nodes: WireNode[] }[]>([]);
   const socketRef = useRef<ClientSocket | null>(null);
+  const runRef = useRef<WireRunState>({ status: "idle" });
 
   useEffect(() => {
     // Same origin: the custom server serves the page and socket.io on one port. WebSocket only:
     // no proxy sits in between, and skipping the long-polling handshake makes the first frame sooner.
-    const socket: ClientSocket = io({ transports: ["websocket"] });
+    const auth: HandshakeAuth = { role, ...(token ? { token } : {}) };
+    const socket: ClientSocket = io({ transports: ["websocket"], auth: { ...auth } });
     socketRef.current = socket;
 
     socket.on("hello", (hello) => {
@@ -60,7 +99,43 @@ export function useLabSocket(): LabSocket {
       }
       setStatus({ kind: "live", serverStartedAt: hello.serverStartedAt });
     });
-    socket.on("nodes", setNodes);
+    socket.on("nodes", (snapshot) => {
+      setNodes(snapshot);
+      const current = runRef.current;
+      if (current.status === "running") {
+        setNodeTimeline((previous) => [...previous, { atMs: Date.now() - current.startedAt, nodes: snapshot }]);
+      }
+    });
+    socket.on("access", setAccess);
+    socket.on("lab:history", (history) => {
+      runRef.current = history.state;
+      setRun(history.state);
+      setFrames(history.frames);
+      setLog(history.log);
+      setReport(history.report);
+    });
+    socket.on("lab:state", (state) => {
+      const previous = runRef.current;
+      runRef.current = state;
+      setRun(state);
+      if (state.status === "running" && (previous.status !== "running" || previous.runId !== state.runId)) {
+        // A new run: its charts start empty.
+        setFrames([]);
+        setReport(null);
+        setNodeTimeline([]);
+      }
+      if (state.status === "idle") {
+        setFrames([]);
+        setReport(null);
+      }
+    });
+    socket.on("lab:frame", ({ runId, frame }) => {
+      const current = runRef.current;
+      if (current.status !== "idle" && "runId" in current && current.runId !== runId) return;
+      setFrames((previous) => (previous.length >= MAX_FRAMES ? [...previous.slice(1), frame] : [...previous, frame]));
+    });
+    socket.on("lab:log", (entry) => setLog((previous) => [...previous, entry].slice(-MAX_LOG)));
+    socket.on("lab:report", ({ report: finished }) => setReport(finished));
     socket.on("node:event", (event) => setEvents((previous) => [event, ...previous].slice(0, MAX_EVENTS)));
     socket.on("connect_error", (error) =>
       setStatus({ kind: "error", message: `Cannot reach the lab server (${error.message}); retrying…` }),
@@ -73,7 +148,7 @@ export function useLabSocket(): LabSocket {
       socket.disconnect();
       socketRef.current = null;
     };
-  }, []);
+  }, [role, token]);
 
   const sendNodeAction = useCallback(async (command: NodeActionCommand): Promise<Ack<WireNode>> => {
     const socket = socketRef.current;
@@ -87,5 +162,41 @@ export function useLabSocket(): LabSocket {
     }
   }, []);
 
-  return { status, nodes, events, sendNodeAction };
+  const send = useCallback(
+    async <T,>(event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> => {
+      const socket = socketRef.current;
+      if (!socket?.connected) return { error: { code: "OFFLINE", message: "Not connected to the lab server." } };
+      try {
+        // The event maps type each command; this one helper forwards them all, so it erases the pairing.
+        return (await (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (e: string, p: unknown) => Promise<Ack<T>> }).emitWithAck(event, payload));
+      } catch {
+        return { error: { code: "TIMEOUT", message: `No answer from the server within ${ACK_TIMEOUT_MS / 1000} s.` } };
+      }
+    },
+    [],
+  );
+
+  const startRun = useCallback((command: RunStartCommand) => send<{ runId: number }>("run:start", command), [send]);
+  const stopRun = useCallback(() => send<Record<string, never>>("run:stop", {}), [send]);
+  const resetLab = useCallback(() => send<Record<string, never>>("lab:reset", {}), [send]);
+  const expireKey = useCallback(() => send<Record<string, never>>("key:expire", {}), [send]);
+  const releaseCrowd = useCallback(() => send<{ clients: number }>("crowd:release", {}), [send]);
+
+  return {
+    status,
+    nodes,
+    events,
+    sendNodeAction,
+    access,
+    run,
+    frames,
+    log,
+    report,
+    nodeTimeline,
+    startRun,
+    stopRun,
+    resetLab,
+    expireKey,
+    releaseCrowd,
+  };
 }

@@ -4,9 +4,11 @@
  * so the browser bundle stays small and the server cannot leak internals onto the wire.
  */
 import { z } from "zod";
+import type { LogEntry, Report, TickFrame } from "./report";
+import type { Scenario } from "./scenario";
 
 /** Bumped on every incompatible change; the page refuses to talk to a server that speaks another one. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Nodes
@@ -65,6 +67,57 @@ export const nodeActionCommandSchema = z.strictObject({
 });
 export type NodeActionCommand = z.infer<typeof nodeActionCommandSchema>;
 
+/** Start a run: the scenario is validated by the shared scenario schema at the server's edge. */
+export const runStartCommandSchema = z.strictObject({
+  /** Anything the CLI's --config would take; refused with each bad field named. */
+  scenario: z.unknown(),
+  presetId: z.string().max(100).optional(),
+  beat: z.number().int().min(1).max(50).optional(),
+  /** Slow motion, 1–10: every duration stretched by this factor. @default 1 */
+  timeScale: z.number().min(1).max(10).optional(),
+});
+export type RunStartCommand = z.infer<typeof runStartCommandSchema>;
+
+/** Commands that carry nothing. */
+export const emptyCommandSchema = z.strictObject({});
+export type EmptyCommand = z.infer<typeof emptyCommandSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The lab's run, as the page sees it
+
+export type RunMeta = { presetId?: string; beat?: number };
+
+/** Where the lab is. The page switches on `status` exhaustively. */
+export type WireRunState =
+  | { status: "idle" }
+  | { status: "running"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number }
+  | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number }
+  | { status: "failed"; runId: number; scenario: Scenario; meta: RunMeta; message: string };
+
+/** What a page gets on connecting: enough to draw the run in progress (or the last one). */
+export interface LabHistory {
+  state: WireRunState;
+  frames: TickFrame[];
+  log: LogEntry[];
+  report: Report | null;
+}
+
+/** What this connection may do, and how others can join. */
+export interface Access {
+  /** False for the audience view, and for pages without the control token when the lab listens beyond loopback. */
+  canControl: boolean;
+  /** Why not, in words, when `canControl` is false. */
+  reason?: string;
+  /** Links for the room when the lab listens on the LAN (presenter only). */
+  lanUrls?: { presenter: string; audience: string }[];
+}
+
+/** Handshake `auth` a page sends: the audience view never has a token. */
+export interface HandshakeAuth {
+  role?: "presenter" | "audience";
+  token?: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Acks
 
@@ -92,9 +145,26 @@ export interface ServerToClientEvents {
   /** Full snapshot of every node: sent on connect and after every node event. */
   nodes: (nodes: WireNode[]) => void;
   "node:event": (event: WireNodeEvent) => void;
+  access: (access: Access) => void;
+  /** Sent on connect: the run so far. */
+  "lab:history": (history: LabHistory) => void;
+  "lab:state": (state: WireRunState) => void;
+  /** One closed tick window with the observer's reading; the server sends them at the tick rate, whatever the crowd. */
+  "lab:frame": (message: { runId: number; frame: TickFrame }) => void;
+  "lab:log": (entry: LogEntry) => void;
+  "lab:report": (message: { runId: number; report: Report }) => void;
 }
 
 export interface ClientToServerEvents {
   /** Inject a fault or undo one; answers with the node's new status. */
   "node:action": (command: NodeActionCommand, ack: AckCallback<WireNode>) => void;
+  "run:start": (command: RunStartCommand, ack: AckCallback<{ runId: number }>) => void;
+  /** Ends the run early; its report still comes. */
+  "run:stop": (command: EmptyCommand, ack: AckCallback<Record<string, never>>) => void;
+  /** Stops any run and brings every node back up. */
+  "lab:reset": (command: EmptyCommand, ack: AckCallback<Record<string, never>>) => void;
+  /** The hot key goes stale now. */
+  "key:expire": (command: EmptyCommand, ack: AckCallback<Record<string, never>>) => void;
+  /** A sneaker-drop wave arrives now; answers with its size. */
+  "crowd:release": (command: EmptyCommand, ack: AckCallback<{ clients: number }>) => void;
 }

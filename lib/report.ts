@@ -36,6 +36,8 @@ export interface TickWindow {
   cacheFills: number;
   writesAcknowledged: number;
   episodesOpen: number;
+  /** Each lock node's latest vote in any engine's lock attempt so far (carried across windows). */
+  lastVotes: Record<string, "for" | "locked" | "error" | "pending">;
 }
 
 export interface SafetyViolation {

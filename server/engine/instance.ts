@@ -38,6 +38,9 @@ export interface ReadRequest {
 
 type ReadResult = { outcome: ReadOutcome; reason?: string };
 
+/** One crowd read as it moves through the read path: its key, its deadline, and who it is. */
+type ReadContext = { key: string; deadline: number; requestId: number };
+
 /** The seed's waiter: one lock try, sleep this long, look once more. */
 const FAIL_FAST_SLEEP_MS = 100;
 const POLL_BACKOFF_START_MS = 50;
@@ -128,7 +131,7 @@ export class EngineInstance {
       // The work goes on after a timeout, as a server's would after its client hung up: a lock holder
       // still fills the cache for everyone else.
       this.track(
-        this.serveRead(request.key, deadline).then(finish, (error: unknown) =>
+        this.serveRead({ key: request.key, deadline, requestId: request.requestId }).then(finish, (error: unknown) =>
           finish({ outcome: "error", reason: describeError(error).message }),
         ),
       );
@@ -226,19 +229,20 @@ export class EngineInstance {
 
   // ── read path ──────────────────────────────────────────────────────────────────────────────
 
-  private async serveRead(key: string, deadline: number): Promise<ReadResult> {
+  private async serveRead(req: ReadContext): Promise<ReadResult> {
+    const { key } = req;
     const view = await this.look(key);
     if (view.state === "fresh") {
       // XFetch: once in a while a request volunteers to refresh before the expiry.
       if (xfetchShouldRefresh(view.entry, this.clock.now(), this.settings.xfetchBeta, this.random)) {
-        return this.refreshEarly(key);
+        return this.refreshEarly(req);
       }
       return { outcome: "hit" };
     }
-    if (view.state === "stale" && this.settings.waiters === "serve-stale") return this.serveStale(key);
+    if (view.state === "stale" && this.settings.waiters === "serve-stale") return this.serveStale(req);
     // No protection: every miss goes to the basement.
     if (!this.lock) return this.loadFromDb(key, false);
-    return this.acquireOrWait(key, deadline, view);
+    return this.acquireOrWait(req, view);
   }
 
   /** GETs the key and reports, for episodes, when it needs a fill. */
@@ -256,29 +260,31 @@ export class EngineInstance {
     return view;
   }
 
-  private async acquireOrWait(key: string, deadline: number, lastSeen: CacheView): Promise<ReadResult> {
-    const attempt = await this.tryLock(key);
+  private async acquireOrWait(req: ReadContext, lastSeen: CacheView): Promise<ReadResult> {
+    const { key } = req;
+    const attempt = await this.tryLock(key, req.requestId);
     switch (attempt.kind) {
       case "acquired":
         return this.loadUnderLock(key, attempt.grant);
       case "contended":
-        return this.waitForFill(key, deadline, lastSeen);
+        return this.waitForFill(req, lastSeen);
       case "error":
         // Fail open: nobody can say who holds the lock, so read anyway (the stampede, part two).
         if (this.settings.onLockError === "bypass") return this.loadFromDb(key, false);
         // Fail closed: treat it as someone else's fill in progress (the seed's behaviour).
-        return this.waitForFill(key, deadline, lastSeen);
+        return this.waitForFill(req, lastSeen);
     }
   }
 
   /** The lock's answer, with Redlock's own rule that a grant already expired on arrival is no grant. */
-  private async tryLock(key: string): Promise<
+  private async tryLock(key: string, requestId: number): Promise<
     { kind: "acquired"; grant: LockGrant } | { kind: "contended" } | { kind: "error"; reason: string }
   > {
     const resource = lockResourceFor(key);
     const lock = this.lock;
     if (!lock) return { kind: "error", reason: "no lock configured" };
-    const holder = `${this.name}`;
+    // "instance-2/r1234": the lock grid names the app server and the request that hold the lock.
+    const holder = `${this.name}/r${requestId}`;
     let attempt;
     try {
       attempt = await lock.tryAcquire(resource, this.settings.lockTtlMs, holder);
@@ -370,9 +376,10 @@ export class EngineInstance {
     return { outcome: "miss" };
   }
 
-  private async refreshEarly(key: string): Promise<ReadResult> {
+  private async refreshEarly(req: ReadContext): Promise<ReadResult> {
+    const { key } = req;
     if (!this.lock) return this.loadFromDb(key, true);
-    const attempt = await this.tryLock(key);
+    const attempt = await this.tryLock(key, req.requestId);
     if (attempt.kind !== "acquired") return { outcome: "hit" }; // someone else is already refreshing
     try {
       return await this.loadFromDb(key, true);
@@ -382,13 +389,14 @@ export class EngineInstance {
   }
 
   /** Hands out the expired value now; one refresh runs behind it. */
-  private async serveStale(key: string): Promise<ReadResult> {
+  private async serveStale(req: ReadContext): Promise<ReadResult> {
+    const { key } = req;
     if (!this.lock) {
       // Without a lock every stale reader refreshes: fast answers, but the basement still gets the crowd.
       this.track(this.loadFromDb(key, false));
       return { outcome: "staleServed" };
     }
-    const attempt = await this.tryLock(key);
+    const attempt = await this.tryLock(key, req.requestId);
     if (attempt.kind === "acquired") {
       this.track(this.loadUnderLock(key, attempt.grant));
     } else if (attempt.kind === "error" && this.settings.onLockError === "bypass") {
@@ -399,33 +407,35 @@ export class EngineInstance {
 
   // ── waiters ───────────────────────────────────────────────────────────────────────────────
 
-  private async waitForFill(key: string, deadline: number, lastSeen: CacheView): Promise<ReadResult> {
+  private async waitForFill(req: ReadContext, lastSeen: CacheView): Promise<ReadResult> {
     // In-process single-flight: join this instance's own fill, whatever the waiter policy.
     if (this.settings.lock === "local") {
       if (lastSeen.state === "stale" && this.settings.waiters === "serve-stale") return { outcome: "staleServed" };
-      return this.joinLocalFlight(key, deadline);
+      return this.joinLocalFlight(req);
     }
     switch (this.settings.waiters) {
       case "fail-fast":
-        return this.failFast(key);
+        return this.failFast(req);
       case "poll":
-        return this.poll(key, deadline);
+        return this.poll(req);
       case "serve-stale":
-        return lastSeen.state === "stale" ? { outcome: "staleServed" } : this.poll(key, deadline);
+        return lastSeen.state === "stale" ? { outcome: "staleServed" } : this.poll(req);
       case "notify":
-        return this.notify(key, deadline);
+        return this.notify(req);
     }
   }
 
   /** The seed's code exactly: sleep 100 ms, look once, else give up. */
-  private async failFast(key: string): Promise<ReadResult> {
+  private async failFast(req: ReadContext): Promise<ReadResult> {
+    const { key } = req;
     await this.clock.sleep(FAIL_FAST_SLEEP_MS * this.timeScale);
     const view = await this.look(key);
     if (view.state === "fresh") return { outcome: "hit" };
     return { outcome: "error", reason: `still no value ${FAIL_FAST_SLEEP_MS * this.timeScale} ms after losing the lock race` };
   }
 
-  private async poll(key: string, deadline: number): Promise<ReadResult> {
+  private async poll(req: ReadContext): Promise<ReadResult> {
+    const { key, deadline } = req;
     let backoff = POLL_BACKOFF_START_MS * this.timeScale;
     while (this.alive) {
       // Full jitter on the back-off keeps the waiters from polling in lock-step.
@@ -435,7 +445,7 @@ export class EngineInstance {
       if (this.clock.now() >= deadline) break;
       const view = await this.look(key);
       if (view.state === "fresh") return { outcome: "hit" };
-      const attempt = await this.tryLock(key);
+      const attempt = await this.tryLock(key, req.requestId);
       if (attempt.kind === "acquired") return this.loadUnderLock(key, attempt.grant);
       if (attempt.kind === "error" && this.settings.onLockError === "bypass") return this.loadFromDb(key, false);
       backoff = Math.min(POLL_BACKOFF_MAX_MS * this.timeScale, backoff * 2);
@@ -444,7 +454,8 @@ export class EngineInstance {
   }
 
   /** Waits for a fill message instead of polling; patience bounds the wait. */
-  private async notify(key: string, deadline: number): Promise<ReadResult> {
+  private async notify(req: ReadContext): Promise<ReadResult> {
+    const { key, deadline } = req;
     while (this.alive && this.clock.now() < deadline) {
       const filled = this.nextFill(key, deadline);
       // Look once after subscribing: the fill may have landed between our miss and now.
@@ -457,7 +468,7 @@ export class EngineInstance {
       const after = await this.look(key);
       if (after.state === "fresh") return { outcome: "hit" };
       // Filled and gone again (a write dropped it, or it expired): compete for the lock once more.
-      const attempt = await this.tryLock(key);
+      const attempt = await this.tryLock(key, req.requestId);
       if (attempt.kind === "acquired") return this.loadUnderLock(key, attempt.grant);
       if (attempt.kind === "error" && this.settings.onLockError === "bypass") return this.loadFromDb(key, false);
     }
@@ -465,14 +476,15 @@ export class EngineInstance {
   }
 
   /** Waits for this instance's own holder to finish, then looks again. */
-  private async joinLocalFlight(key: string, deadline: number): Promise<ReadResult> {
+  private async joinLocalFlight(req: ReadContext): Promise<ReadResult> {
+    const { key, deadline } = req;
     if (!(this.lock instanceof LocalLockService)) throw new Error("joinLocalFlight needs the local lock");
     const resource = lockResourceFor(key);
     while (this.alive && this.clock.now() < deadline) {
       if (!(await this.lock.whenReleased(resource, deadline - this.clock.now()))) break;
       const view = await this.look(key);
       if (view.state === "fresh") return { outcome: "hit" };
-      const attempt = await this.tryLock(key);
+      const attempt = await this.tryLock(key, req.requestId);
       if (attempt.kind === "acquired") return this.loadUnderLock(key, attempt.grant);
     }
     return { outcome: "timeout", reason: "this instance's fill did not finish in time" };

@@ -28,7 +28,7 @@ export interface RunTotals {
   arrivalLagMaxMs: number;
 }
 
-const emptyWindow = (t: number): Omit<TickWindow, "hitRatio" | "latencyP50" | "latencyP99" | "episodesOpen"> => ({
+const emptyWindow = (t: number): Omit<TickWindow, "hitRatio" | "latencyP50" | "latencyP99" | "episodesOpen" | "lastVotes"> => ({
   t,
   arrivals: 0,
   hits: 0,
@@ -79,6 +79,7 @@ export class MetricsCollector {
   private latencySamples = 0;
   private window: ReturnType<typeof emptyWindow>;
   private arrivalLagMaxMs = 0;
+  private readonly lastVotes: TickWindow["lastVotes"] = {};
   private readonly listeners = new Set<(event: EngineEvent) => void>();
 
   /**
@@ -173,6 +174,7 @@ export class MetricsCollector {
       case "lock:attempted": {
         this.totals.locks.attempts++;
         w.lockAttempts++;
+        for (const vote of event.data.votes) this.lastVotes[vote.nodeId] = vote.vote;
         const result = event.data.result;
         if (result === "acquired") {
           this.totals.locks.acquired++;
@@ -232,6 +234,7 @@ export class MetricsCollector {
       latencyP50: hasLatency ? this.tickLatency.getValueAtPercentile(50) : null,
       latencyP99: hasLatency ? this.tickLatency.getValueAtPercentile(99) : null,
       episodesOpen: this.openEpisodes.size,
+      lastVotes: { ...this.lastVotes },
     };
     this.tickLatency.reset();
     this.window = emptyWindow(w.t + this.tickMs);

@@ -110,7 +110,7 @@ describe("SafetyChecker fed by the engine (lock nodes that restart empty)", () =
     const { lab, totals } = await run("single-redis", [0]);
     expect(lab.db.stats().reads).toBe(2);
     expect(totals.violations).toHaveLength(1);
-    expect(totals.violations[0]).toMatchObject({ at: 200, first: { holder: "instance-1", nodes: ["lock-1"] }, second: { holder: "instance-2", nodes: ["lock-1"] } });
+    expect(totals.violations[0]).toMatchObject({ at: 200, first: { holder: "instance-1/r1", nodes: ["lock-1"] }, second: { holder: "instance-2/r2", nodes: ["lock-1"] } });
   });
 
   it("redlock: a majority restarting empty loses the lock too (Redlock needs persistence or delayed restarts)", async () => {

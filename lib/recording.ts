@@ -1,0 +1,52 @@
+import { z } from "zod";
+import type { LogEntry, Report, TickFrame } from "./report";
+import type { WireNode } from "./protocol";
+import type { Scenario } from "./scenario";
+
+/**
+ * A saved run: everything the page drew, so it can be replayed without Redis — the fallback when a
+ * stage demo cannot run live. Written and read by the page only.
+ */
+export const RECORDING_FORMAT = "stampede-lab-recording";
+export const RECORDING_VERSION = 1;
+
+export interface Recording {
+  format: typeof RECORDING_FORMAT;
+  version: typeof RECORDING_VERSION;
+  savedAt: string;
+  scenario: Scenario;
+  meta: { presetId?: string; beat?: number };
+  frames: TickFrame[];
+  log: LogEntry[];
+  /** Node snapshots as they changed, with ms since t = 0. */
+  nodes: { atMs: number; nodes: WireNode[] }[];
+  report: Report | null;
+}
+
+/** The checks a file must pass before the page trusts it (frames are taken as the server wrote them). */
+const recordingSchema = z.object({
+  format: z.literal(RECORDING_FORMAT),
+  version: z.literal(RECORDING_VERSION),
+  savedAt: z.string(),
+  scenario: z.record(z.string(), z.unknown()),
+  meta: z.object({ presetId: z.string().optional(), beat: z.number().optional() }),
+  frames: z.array(z.object({ t: z.number() }).loose()).max(100_000),
+  log: z.array(z.object({ atMs: z.number(), kind: z.string(), text: z.string() })).max(100_000),
+  nodes: z.array(z.object({ atMs: z.number(), nodes: z.array(z.object({ id: z.string() }).loose()) })),
+  report: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export function parseRecording(text: string): { ok: true; recording: Recording } | { ok: false; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, message: "This file is not JSON: choose a recording saved by Stampede Lab." };
+  }
+  const parsed = recordingSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { ok: false, message: `Not a Stampede Lab recording (${first ? `${first.path.join(".") || "file"}: ${first.message}` : "unknown shape"}).` };
+  }
+  return { ok: true, recording: parsed.data as unknown as Recording };
+}
