@@ -4,14 +4,28 @@
  * all on one port, and undoes whatever it started when anything fails or a signal arrives.
  *
  * Env: PORT (default 3000), HOST (default 127.0.0.1), NODE_ENV (`production` serves the
- * `next build` output, anything else runs the dev server), plus the node manager's own variables
- * (read by nodeManagerOptionsFromEnv).
+ * `next build` output, anything else runs the dev server), LAB_CONTROL_TOKEN (see below), plus the
+ * node manager's own variables (read by nodeManagerOptionsFromEnv).
+ *
+ * Access: on loopback the presenter page controls the lab without a token. When HOST reaches
+ * beyond loopback (e.g. HOST=0.0.0.0 for the room's phones), control needs a token: a random one
+ * made at every start, or LAB_CONTROL_TOKEN (which, when set, is required on loopback too). The
+ * presenter link carrying it and the audience link are printed at start-up. In dev mode the LAN
+ * addresses are handed to next.config.ts in LAB_ALLOWED_DEV_ORIGINS, or Next would refuse its dev
+ * resources to a page opened at a LAN address.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { describeError } from "./core/errors";
 import { createApp, type LabApp } from "./app";
+import {
+  httpBaseUrl,
+  isLoopbackHost,
+  lanAddresses,
+  localBaseUrl,
+  resolveControlToken,
+} from "./gateway/network";
 import { createNodeManager, nodeManagerOptionsFromEnv } from "./nodes/manager";
 import type { NodeManager, NodeStatus } from "./nodes/types";
 
@@ -22,7 +36,14 @@ const port = parsePort(env.PORT);
 const host = env.HOST?.trim() || "127.0.0.1";
 const dev = env.NODE_ENV !== "production";
 const projectDir = fileURLToPath(new URL("..", import.meta.url));
-const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+/** Where a browser on this machine opens the lab (a wildcard HOST becomes loopback). */
+const url = localBaseUrl(host, port);
+const beyondLoopback = !isLoopbackHost(host);
+const lanHosts = beyondLoopback ? lanAddresses(host) : [];
+const lanBaseUrls = lanHosts.map((address) => httpBaseUrl(address, port));
+const controlToken = readControlToken();
+// Read by next.config.ts (allowedDevOrigins) when Next loads it in prepare(), below.
+if (lanHosts.length > 0) env.LAB_ALLOWED_DEV_ORIGINS = lanHosts.join(",");
 
 // The lab makes no outbound calls of its own: it runs in classrooms without internet. Opt back in by setting it to 0.
 env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -74,11 +95,40 @@ async function main(): Promise<void> {
     return;
   }
 
-  app = createApp(httpServer, { nodes: manager });
+  app = createApp(httpServer, { nodes: manager, controlToken, lanBaseUrls });
   markReady(nextApp.getRequestHandler());
 
   console.log(`Stampede Lab ready at ${url} (${dev ? "development" : "production"})`);
   for (const node of manager.list()) console.log(`  ${describeNode(node)}`);
+  printAccess();
+}
+
+/** The links for the room. The token is printed here and nowhere else: whoever reads this console runs the show. */
+function printAccess(): void {
+  if (controlToken === undefined) return;
+  const withToken = (base: string) => `${base}/?token=${encodeURIComponent(controlToken)}`;
+  console.log("");
+  console.log(
+    beyondLoopback
+      ? `Listening beyond this machine (HOST=${host}): control needs the token in the presenter link.`
+      : "LAB_CONTROL_TOKEN is set: control needs the token in the presenter link.",
+  );
+  console.log(`  Presenter (control), on this machine: ${withToken(url)}`);
+  for (const base of lanBaseUrls) console.log(`  Presenter (control), on the LAN:      ${withToken(base)}`);
+  for (const base of lanBaseUrls) console.log(`  Audience (read-only, for phones):     ${base}/audience`);
+  if (beyondLoopback && lanBaseUrls.length === 0) {
+    console.log("  No LAN address found on this machine's interfaces: the audience link needs the machine's address.");
+  }
+  if (!env.LAB_CONTROL_TOKEN?.trim()) console.log("  (A new token at every start; set LAB_CONTROL_TOKEN to keep one.)");
+}
+
+function readControlToken(): string | undefined {
+  try {
+    return resolveControlToken(env.LAB_CONTROL_TOKEN, beyondLoopback);
+  } catch (error) {
+    console.error(`Stampede Lab: ${describeError(error).message}`);
+    process.exit(1);
+  }
 }
 
 function listen(): Promise<void> {

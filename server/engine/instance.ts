@@ -197,9 +197,9 @@ export class EngineInstance {
     return true;
   }
 
-  /** Write-behind's end-of-day trip to the basement. */
+  /** Write-behind's end-of-day trip to the basement: everything on the desk goes down. */
   flush(): Promise<void> {
-    return this.alive ? this.writeBehind.flush() : Promise.resolve();
+    return this.alive ? this.writeBehind.flushAll() : Promise.resolve();
   }
 
   /**

@@ -47,6 +47,20 @@ export class WriteBehindBuffer {
     return this.current;
   }
 
+  /**
+   * The last trip at a normal end: a trip already on its way carries only what was queued when it
+   * left, so trips go on until the pile is empty — or until one persists nothing (the database is
+   * refusing; what remains is reported as pending, honestly).
+   */
+  async flushAll(): Promise<void> {
+    await this.flush();
+    while (this.queue.length > 0 && !this.dropped) {
+      const before = this.queue.length;
+      await this.flush();
+      if (this.queue.length >= before) break;
+    }
+  }
+
   /** The desk fire: everything not yet handed to the database is gone. */
   drop(): void {
     const dropped = this.queue.length;

@@ -3,10 +3,16 @@
  * exactly once with `{ data } | { error }`. Handlers behind it only ever see parsed input.
  */
 import type { z } from "zod";
-import type { Ack, AckCallback } from "../../lib/protocol";
+import type { Ack, AckCallback, WireError } from "../../lib/protocol";
 import { describeError } from "../core/errors";
 
 export type CommandLogger = Pick<Console, "warn" | "error">;
+
+/**
+ * Decides, before the payload is even parsed, whether this connection may run `event`: null lets
+ * it through, a WireError (code FORBIDDEN) is the answer instead. Read-only pages get nothing else.
+ */
+export type CommandGate = (event: string) => WireError | null;
 
 /**
  * Builds a listener for one client → server event. Malformed input, a missing ack and thrown
@@ -15,8 +21,9 @@ export type CommandLogger = Pick<Console, "warn" | "error">;
 export function command<S extends z.ZodType, T>(
   event: string,
   schema: S,
-  run: (input: z.output<S>) => Promise<T>,
+  run: (input: z.output<S>) => T | Promise<T>,
   log: CommandLogger = console,
+  gate?: CommandGate,
 ): (...args: unknown[]) => void {
   return (...args) => {
     const last = args.at(-1);
@@ -26,12 +33,18 @@ export function command<S extends z.ZodType, T>(
       return;
     }
     const respond = once(last as AckCallback<T>);
+    const refusal = gate?.(event);
+    if (refusal) {
+      respond({ error: refusal });
+      return;
+    }
     const parsed = schema.safeParse(args.length > 1 ? args[0] : undefined);
     if (!parsed.success) {
       respond({ error: { code: "BAD_REQUEST", message: `${event}: ${summarizeIssues(parsed.error)}` } });
       return;
     }
-    run(parsed.data).then(
+    // A handler that throws synchronously is answered like one that rejects.
+    new Promise<T>((resolve) => resolve(run(parsed.data))).then(
       (data) => respond({ data }),
       (error: unknown) => {
         const described = describeError(error);

@@ -8,12 +8,13 @@ import {
 import { LabError } from "../core/errors";
 import { NodeErrorCode } from "../nodes/node-errors";
 import type { NodeManager } from "../nodes/types";
-import { command, type CommandLogger } from "./command";
+import { command, type CommandGate, type CommandLogger } from "./command";
 import { toWireNode } from "./wire";
 
 export type LabSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-export function registerNodeHandlers(socket: LabSocket, nodes: NodeManager, log?: CommandLogger): void {
+/** `gate` decides per connection whether it may act at all (see access.ts); none lets everything through. */
+export function registerNodeHandlers(socket: LabSocket, nodes: NodeManager, log?: CommandLogger, gate?: CommandGate): void {
   socket.on(
     "node:action",
     command(
@@ -29,6 +30,7 @@ export function registerNodeHandlers(socket: LabSocket, nodes: NodeManager, log?
         return toWireNode(await nodes.apply(nodeId, action));
       },
       log,
+      gate,
     ),
   );
 }

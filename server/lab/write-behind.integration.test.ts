@@ -77,7 +77,6 @@ describe("write-behind on real nodes", () => {
     expect(w.lost, why).toBe(dropped);
     expect(lostIds.filter((id) => id.startsWith("instance-2/")).length, why).toBe(dropped);
     // …and every other acknowledged write missing from the database is one the report calls pending.
-    // (Those should be none — see the it.fails below — but the claim's arithmetic holds either way.)
     expect(lostIds.filter((id) => !id.startsWith("instance-2/")).length, why).toBe(w.pending);
   });
 
@@ -118,20 +117,9 @@ describe("write-behind on real nodes", () => {
     expect(lostIds.length, why).toBe(report.writes.pending);
   });
 
-  // BUG (server/engine/write-behind.ts, flush(): `this.current ??= this.trip()`): a flush called
-  // while a scheduled trip is on its way joins that trip, which carries only what was queued when it
-  // left. The runner's drain (server/lab/runner.ts:368, "then write-behind makes its last trip")
-  // relies on flush() to carry everything, so writes acknowledged after the last scheduled trip left
-  // stay on the desk; close() then stops the buffer and they never reach the database. The report
-  // calls them `pending` (README: "still held by a live instance") although the run is over, and
-  // `lost` leaves them out. Seen in the desk-fire run too (pending 4 after the drain).
-  // Fix: make flush() queue a fresh trip behind the one in flight, e.g.
-  //   flush() { const next = (this.current ?? Promise.resolve()).then(() => this.trip());
-  //             const tracked = next.finally(() => { if (this.current === tracked) this.current = null; });
-  //             return (this.current = tracked); }
-  // (or have drain() flush until every live instance's pendingWrites is 0, bounded by DRAIN_GRACE_MS).
-  // Remove `.fails` once fixed.
-  it.fails("no fire: every acknowledged write reaches the database by the end of the run", () => {
+  // The drain's final flush waits for a trip already on its way, then carries what was queued after
+  // it left (WriteBehindBuffer.flushAll): at a normal end nothing stays on the desk.
+  it("no fire: every acknowledged write reaches the database by the end of the run", () => {
     // Reads the run of the test above (which must pass for this one to mean anything).
     expect(endOfRun).not.toBeNull();
     expect(endOfRun!.report.writes.pending).toBe(0);

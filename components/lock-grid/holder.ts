@@ -1,0 +1,71 @@
+/**
+ * Who holds the lock, as the observer read it from a node: `instance-2/r123` (instance 2, its
+ * request 123), `unknown` (a value on the node that no grant the lab knows of wrote), or null (free).
+ */
+import type { TickFrame } from "@/lib/report";
+import { instanceColor, OKABE_ITO, textOn } from "../charts/palette";
+
+export type HolderReading =
+  | { kind: "free" }
+  | { kind: "held"; holder: string; instance: number | null; request: number | null }
+  | { kind: "no-answer" }
+  /** The node is not in the frame, or changed state since the last reading. */
+  | { kind: "unread" };
+
+/** `instance-2/r123` → { instance: 2, request: 123 }; anything else keeps its text. */
+export function parseHolder(holder: string): { instance: number | null; request: number | null } {
+  const match = /^instance-(\d+)(?:\/r(\d+))?$/.exec(holder);
+  if (!match) return { instance: null, request: null };
+  return { instance: Number(match[1]), request: match[2] === undefined ? null : Number(match[2]) };
+}
+
+export function readingOf(lock: TickFrame["locks"][number] | undefined): HolderReading {
+  if (!lock) return { kind: "unread" };
+  if (!lock.reachable) return { kind: "no-answer" };
+  if (lock.holder === null) return { kind: "free" };
+  return { kind: "held", holder: lock.holder, ...parseHolder(lock.holder) };
+}
+
+/** "instance 2 · request 123", "unknown holder", or the raw text for a format this page does not know. */
+export function holderLabel(holder: string): string {
+  if (holder === "unknown") return "unknown holder";
+  const { instance, request } = parseHolder(holder);
+  if (instance === null) return holder;
+  return request === null ? `instance ${instance}` : `instance ${instance} · request ${request}`;
+}
+
+/** "instance 2", short enough for a lane segment. */
+export function holderShortLabel(holder: string): string {
+  if (holder === "unknown") return "unknown";
+  const { instance } = parseHolder(holder);
+  return instance === null ? holder : `instance ${instance}`;
+}
+
+/** Fill and text colour for a holder: by instance (Okabe–Ito); an unknown holder is white. */
+export function holderColors(holder: string): { fill: string; text: string } {
+  const { instance } = parseHolder(holder);
+  if (instance === null) return { fill: "#f8fafc", text: "#0b1020" };
+  const fill = instanceColor(instance);
+  return { fill, text: textOn(fill) };
+}
+
+/** Groups the holders seen on reachable nodes: holder → node ids, most nodes first. */
+export function holdersOnNodes(readings: ReadonlyArray<{ nodeId: string; reading: HolderReading }>): Array<{ holder: string; nodes: string[] }> {
+  const byHolder = new Map<string, string[]>();
+  for (const { nodeId, reading } of readings) {
+    if (reading.kind !== "held") continue;
+    const list = byHolder.get(reading.holder) ?? [];
+    list.push(nodeId);
+    byHolder.set(reading.holder, list);
+  }
+  return [...byHolder.entries()].map(([holder, nodes]) => ({ holder, nodes })).sort((a, b) => b.nodes.length - a.nodes.length);
+}
+
+export const FREE_COLOR = "#475569"; // slate-600
+export const NO_ANSWER_COLOR = OKABE_ITO.vermillion;
+
+/** Diagonal red hatching: "this node did not answer", readable without colour. */
+export const NO_ANSWER_HATCH = {
+  backgroundImage: `repeating-linear-gradient(135deg, ${NO_ANSWER_COLOR} 0 3px, transparent 3px 8px)`,
+  backgroundColor: "rgba(213, 94, 0, 0.15)",
+} as const;

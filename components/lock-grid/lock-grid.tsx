@@ -1,0 +1,470 @@
+"use client";
+
+/**
+ * The lock grid, the lab's signature view: one row per lock node with what the observer read on it
+ * for the hot key's lock (holder, TTL), the node's last vote in a lock attempt, and its fault
+ * buttons — the cache node in its own row above — and the quorum line that says whether Redlock
+ * can still grant a lock. Props in, pixels out.
+ */
+import { useState } from "react";
+import type { Ack, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
+import type { TickFrame } from "@/lib/report";
+import type { Scenario } from "@/lib/scenario";
+import { formatDuration } from "../format";
+import { ACTION_HELP, availableActions } from "../node-actions";
+import { stateStyle } from "../node-state-style";
+import { OKABE_ITO } from "../charts/palette";
+import { holderColors, holderLabel, holdersOnNodes, NO_ANSWER_HATCH, readingOf, type HolderReading } from "./holder";
+
+export interface LockGridProps {
+  /** Every node the lab has (cache and lock nodes), as the server last sent them. */
+  nodes: readonly WireNode[];
+  /** The run's frames, oldest first: the latest observer reading and votes come from the end. */
+  frames: readonly TickFrame[];
+  /** The lock nodes the run's lock uses (the scenario's `lockNodes`); the quorum is a majority of them. */
+  lockNodes: number;
+  /** Wall-clock ms; pass one that updates every ~200 ms for a smooth TTL countdown. */
+  now: number;
+  /** False for the audience view (and while disconnected): buttons are shown disabled. */
+  canControl: boolean;
+  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+  /** The run's lock mode; the quorum line speaks of Redlock unless told otherwise. @default "redlock" */
+  lock?: Scenario["lock"];
+  /** The run's lock TTL, to draw the TTL as a bar as well as a number. */
+  lockTtlMs?: number;
+}
+
+type Vote = TickFrame["lastVotes"][string];
+
+const VOTE_LOOK: Record<Vote, { label: string; detail: string; color: string; mark: string }> = {
+  for: { label: "for", detail: "granted its part", color: OKABE_ITO.bluishGreen, mark: "✓" },
+  locked: { label: "against", detail: "someone else held it", color: OKABE_ITO.yellow, mark: "✕" },
+  error: { label: "error", detail: "did not answer in time", color: OKABE_ITO.vermillion, mark: "!" },
+  pending: { label: "pending", detail: "no answer yet", color: OKABE_ITO.grey, mark: "…" },
+};
+
+const BUTTON: Record<WireNodeAction, string> = {
+  crash: "bg-rose-600 hover:bg-rose-500 text-white",
+  freeze: "bg-sky-700 hover:bg-sky-600 text-white",
+  thaw: "bg-sky-400 hover:bg-sky-300 text-slate-950",
+  start: "bg-emerald-500 hover:bg-emerald-400 text-slate-950",
+};
+
+const ROW_GRID = "md:grid md:grid-cols-[9rem_10rem_minmax(14rem,1fr)_9rem_10rem_15rem] md:items-center md:gap-x-5";
+
+export function LockGrid({ nodes, frames, lockNodes, now, canControl, onAction, lock = "redlock", lockTtlMs }: LockGridProps) {
+  const latest = frames.at(-1);
+  // The run's last frame carries no observer reading: use the newest frame that has one.
+  const reading = findLast(frames, (frame) => frame.locks.length > 0);
+
+  // When the reading arrived (page clock), so the TTL can count down between frames.
+  const [seen, setSeen] = useState<{ frame: TickFrame | undefined; at: number }>({ frame: reading, at: now });
+  if (seen.frame !== reading) setSeen({ frame: reading, at: now });
+  const elapsed = seen.frame === reading ? Math.max(0, now - seen.at) : 0;
+
+  // A node that changed state after the last reading has not been read since: its old reading is stale.
+  const readingT = reading?.t ?? Number.NEGATIVE_INFINITY;
+  const [changes, setChanges] = useState<Record<string, { since: number; afterT: number }>>(() =>
+    Object.fromEntries(nodes.map((n) => [n.id, { since: n.since, afterT: Number.NEGATIVE_INFINITY }])),
+  );
+  const changed = nodes.filter((n) => changes[n.id] !== undefined && changes[n.id]!.since !== n.since);
+  const firstSeen = nodes.filter((n) => changes[n.id] === undefined);
+  if (changed.length > 0 || firstSeen.length > 0) {
+    const next = { ...changes };
+    for (const n of firstSeen) next[n.id] = { since: n.since, afterT: Number.NEGATIVE_INFINITY };
+    for (const n of changed) next[n.id] = { since: n.since, afterT: readingT };
+    setChanges(next);
+  }
+
+  const cache = nodes.find((n) => n.role === "cache");
+  const lockIds = lockNodeIds(nodes, lockNodes);
+  const quorumIds = lock === "single-redis" ? lockIds.slice(0, 1) : lockIds.slice(0, lockNodes);
+
+  const rows = lockIds.map((id) => {
+    const node = nodes.find((n) => n.id === id);
+    const observed = reading?.locks.find((l) => l.nodeId === id);
+    let holder: HolderReading;
+    if (node && node.state !== "up") holder = { kind: "no-answer" };
+    else if (node && reading && reading.t <= (changes[id]?.afterT ?? Number.NEGATIVE_INFINITY)) holder = { kind: "unread" };
+    else holder = readingOf(observed);
+    const pttl = holder.kind === "held" && observed?.pttlMs != null ? Math.max(0, observed.pttlMs - elapsed) : null;
+    return { id, node, holder, pttl, vote: latest?.lastVotes[id], inQuorum: quorumIds.includes(id) };
+  });
+
+  const quorum = rows.filter((r) => r.inQuorum);
+  const answering = quorum.filter((r) => (r.node ? r.node.state === "up" : r.holder.kind !== "no-answer")).length;
+  const holders = holdersOnNodes(quorum.map((r) => ({ nodeId: r.id, reading: r.holder })));
+
+  return (
+    <section aria-label="Lock grid" data-testid="lock-grid" className="flex flex-col gap-4">
+      {cache && (
+        <div className="flex flex-col gap-2">
+          <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">Cache node</h3>
+          <CacheRow node={cache} frame={latest} now={now} canControl={canControl} onAction={onAction} />
+        </div>
+      )}
+
+      <div className="flex flex-col gap-2">
+        <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
+          Lock nodes · what each one holds for the hot key&apos;s lock
+        </h3>
+        <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} />
+        <div role="table" aria-label="Lock nodes" className="flex flex-col rounded-2xl border border-slate-800 bg-slate-900/50">
+          <div role="row" className={`hidden px-5 py-2 text-sm font-semibold uppercase tracking-wider text-slate-500 ${ROW_GRID}`}>
+            <span role="columnheader">node</span>
+            <span role="columnheader">state</span>
+            <span role="columnheader">holder (read from the node)</span>
+            <span role="columnheader">TTL</span>
+            <span role="columnheader">last vote</span>
+            <span role="columnheader" className="text-right">
+              fault
+            </span>
+          </div>
+          {rows.map((row) => (
+            <LockRow
+              key={row.id}
+              id={row.id}
+              node={row.node}
+              holder={row.holder}
+              pttl={row.pttl}
+              lockTtlMs={lockTtlMs}
+              vote={row.vote}
+              inQuorum={row.inQuorum}
+              now={now}
+              canControl={canControl}
+              onAction={onAction}
+            />
+          ))}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** lock-1 … lock-N: every lock node the lab has, and at least the ones the run uses. */
+function lockNodeIds(nodes: readonly WireNode[], lockNodes: number): WireNodeId[] {
+  const known = nodes.filter((n) => n.role === "lock").map((n) => Number(n.id.slice("lock-".length)));
+  const count = Math.max(lockNodes, ...known, 0);
+  return Array.from({ length: count }, (_, i) => `lock-${i + 1}` as WireNodeId);
+}
+
+function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return items[i];
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function QuorumLine({
+  lock,
+  total,
+  answering,
+  holders,
+}: {
+  lock: Scenario["lock"];
+  total: number;
+  answering: number;
+  holders: Array<{ holder: string; nodes: string[] }>;
+}) {
+  const needed = Math.floor(total / 2) + 1;
+  // Only a Redis lock needs the nodes; with none or an in-process lock they sit idle.
+  const relevant = lock === "redlock" || lock === "single-redis";
+  const health: "ok" | "edge" | "down" | "idle" = !relevant
+    ? "idle"
+    : answering < needed
+      ? "down"
+      : answering === needed && total > 1
+        ? "edge"
+        : "ok";
+  const look = {
+    ok: { box: "border-emerald-500/40 bg-emerald-950/30", mark: "✓", badge: "bg-emerald-500/20 text-emerald-300", detail: "" },
+    edge: { box: "border-amber-400/70 bg-amber-950/40", mark: "!", badge: "bg-amber-400/25 text-amber-200", detail: "text-amber-100" },
+    down: { box: "border-rose-500 bg-rose-950/60", mark: "✕", badge: "bg-rose-500/30 text-rose-200", detail: "text-rose-100" },
+    idle: { box: "border-slate-700 bg-slate-900/60", mark: "–", badge: "bg-slate-700 text-slate-300", detail: "" },
+  }[health];
+
+  const split = holders.length > 1;
+  const held =
+    holders.length === 0
+      ? "lock free"
+      : split
+        ? `${holders.length} different holders: ${holders.map((h) => `${holderLabel(h.holder).split(" · ")[0]} on ${plural(h.nodes.length, "node")}`).join(", ")}`
+        : `lock held by ${holderLabel(holders[0]!.holder).split(" · ")[0]} on ${plural(holders[0]!.nodes.length, "node")}${holders[0]!.nodes.length < needed && lock === "redlock" ? " — not a majority" : ""}`;
+
+  const headline =
+    lock === "redlock"
+      ? `${needed} of ${total} needed · ${answering} answering · ${held}`
+      : lock === "single-redis"
+        ? `one lock node decides (lock-1) · ${answering === 1 ? "answering" : "not answering"} · ${held}`
+        : lock === "local"
+          ? "in-process locks: each instance locks in its own memory, the lock nodes are not used"
+          : "no lock in this run: every miss goes to the database";
+  const detail =
+    health === "down"
+      ? lock === "redlock"
+        ? `Only ${answering} of ${total} lock nodes answer: Redlock cannot grant a lock (it needs ${needed}).`
+        : "lock-1 does not answer: no lock can be granted."
+      : health === "edge"
+        ? `Exactly ${needed} answer: one more failure and no lock can be granted.`
+        : null;
+
+  return (
+    <div
+      data-testid="quorum-line"
+      data-health={health}
+      data-split={split || undefined}
+      role="status"
+      className={`flex items-center gap-4 rounded-2xl border-2 px-5 py-3 ${look.box}`}
+    >
+      <span aria-hidden className={`flex size-11 shrink-0 items-center justify-center rounded-full text-2xl font-black ${look.badge}`}>
+        {look.mark}
+      </span>
+      <div className="flex flex-col">
+        <p className="text-2xl font-bold tabular-nums md:text-3xl">{headline}</p>
+        {detail && <p className={`text-lg font-semibold ${look.detail}`}>{detail}</p>}
+        {split && (
+          <p className="text-lg font-semibold" style={{ color: OKABE_ITO.yellow }}>
+            ⚠ The nodes hold different values for one lock: a split (or a second grant after a node came back empty).
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface RowActionsProps {
+  node: WireNode | undefined;
+  canControl: boolean;
+  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+}
+
+/** The node's fault buttons (only those valid in its state) and the server's refusal, if any. */
+function NodeButtons({ node, canControl, onAction }: RowActionsProps) {
+  const [pending, setPending] = useState<WireNodeAction | null>(null);
+  // Remembered with the state it answered: once the node moves on, the refusal is stale.
+  const [refusal, setRefusal] = useState<{ message: string; since: number } | null>(null);
+  if (!node) return <span className="text-base text-slate-500">not running</span>;
+  if (node.mode === "attached") return <span className="text-base text-slate-400">attached: not the lab&apos;s process</span>;
+  const error = refusal?.since === node.since ? refusal.message : null;
+  const current = node;
+
+  async function run(action: WireNodeAction) {
+    const since = current.since;
+    setPending(action);
+    setRefusal(null);
+    try {
+      const result = await onAction(current.id, action);
+      if ("error" in result) setRefusal({ message: result.error.message, since });
+    } finally {
+      setPending(null);
+    }
+  }
+
+  return (
+    <div className="flex flex-col items-stretch gap-1 md:items-end">
+      <div className="flex flex-wrap gap-2 md:justify-end">
+        {availableActions(node.state).map((action) => (
+          <button
+            key={action}
+            type="button"
+            data-testid={`action-${node.id}-${action}`}
+            title={canControl ? ACTION_HELP[action] : "Read-only: this page cannot control the lab."}
+            disabled={!canControl || pending !== null}
+            onClick={() => void run(action)}
+            className={`min-w-20 rounded-lg px-4 py-2 text-lg font-semibold capitalize shadow transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${BUTTON[action]}`}
+          >
+            {pending === action ? `${action}…` : action}
+          </button>
+        ))}
+        {node.state === "starting" && <span className="text-base text-amber-200">starting…</span>}
+      </div>
+      {error && (
+        <p role="alert" className="max-w-sm rounded-lg bg-rose-950/80 px-3 py-1 text-sm text-rose-200">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function StateCell({ node, now }: { node: WireNode | undefined; now: number }) {
+  if (!node) return <span className="text-xl text-slate-500">unknown</span>;
+  const look = stateStyle(node.state);
+  return (
+    <div className="flex flex-col">
+      <span className="flex items-center gap-2">
+        <span aria-hidden className={`size-4 shrink-0 rounded-full ${look.dot}`} />
+        <span data-testid="node-state" className={`text-2xl font-extrabold ${look.text}`}>
+          {look.label}
+        </span>
+      </span>
+      <span className="text-sm text-slate-400 tabular-nums">for {formatDuration(now - node.since)}</span>
+    </div>
+  );
+}
+
+function CacheRow({
+  node,
+  frame,
+  now,
+  canControl,
+  onAction,
+}: {
+  node: WireNode;
+  frame: TickFrame | undefined;
+  now: number;
+  canControl: boolean;
+  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+}) {
+  const look = stateStyle(node.state);
+  return (
+    <div
+      data-testid="lock-grid-cache"
+      data-state={node.state}
+      className={`flex flex-col gap-3 rounded-2xl border-2 px-5 py-3 md:grid md:grid-cols-[9rem_10rem_minmax(14rem,1fr)_15rem] md:items-center md:gap-x-5 ${look.card}`}
+    >
+      <span className="font-mono text-2xl font-bold">cache</span>
+      <StateCell node={node} now={now} />
+      <span className="text-lg text-slate-300">
+        {node.state === "up" ? "holds the hot key; every hit is served here" : "down: every request goes to the database"}
+        {frame && frame.hitRatio !== null && (
+          <span className="ml-3 font-mono text-slate-400 tabular-nums">hit ratio {(frame.hitRatio * 100).toFixed(1)}% this tick</span>
+        )}
+      </span>
+      <NodeButtons node={node} canControl={canControl} onAction={onAction} />
+    </div>
+  );
+}
+
+function LockRow({
+  id,
+  node,
+  holder,
+  pttl,
+  lockTtlMs,
+  vote,
+  inQuorum,
+  now,
+  canControl,
+  onAction,
+}: {
+  id: WireNodeId;
+  node: WireNode | undefined;
+  holder: HolderReading;
+  pttl: number | null;
+  lockTtlMs: number | undefined;
+  vote: Vote | undefined;
+  inQuorum: boolean;
+  now: number;
+  canControl: boolean;
+  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+}) {
+  const down = node !== undefined && node.state !== "up";
+  const tint = node?.state === "crashed" ? "bg-rose-950/40" : node?.state === "frozen" ? "bg-sky-950/40" : node?.state === "starting" ? "bg-amber-950/30" : "";
+  return (
+    <div
+      role="row"
+      data-testid={`lock-row-${id}`}
+      data-state={node?.state ?? "unknown"}
+      data-holder={holder.kind === "held" ? holder.holder : holder.kind}
+      className={`flex flex-col gap-3 border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_GRID} ${tint} ${inQuorum ? "" : "opacity-50"}`}
+    >
+      <div role="cell" className="flex flex-col">
+        <span className="font-mono text-2xl font-bold">{id}</span>
+        {!inQuorum && <span className="text-sm text-slate-400">not used by this run</span>}
+      </div>
+      <div role="cell">
+        <StateCell node={node} now={now} />
+      </div>
+      <div role="cell" data-testid="lock-holder">
+        <HolderCell holder={holder} down={down} />
+      </div>
+      <div role="cell" data-testid="lock-ttl">
+        <TtlCell pttl={pttl} lockTtlMs={lockTtlMs} />
+      </div>
+      <div role="cell" data-testid="lock-vote">
+        <VoteCell vote={vote} />
+      </div>
+      <div role="cell">
+        <NodeButtons node={node} canControl={canControl} onAction={onAction} />
+      </div>
+    </div>
+  );
+}
+
+function HolderCell({ holder, down }: { holder: HolderReading; down: boolean }) {
+  switch (holder.kind) {
+    case "held": {
+      const colors = holderColors(holder.holder);
+      return (
+        <span className="inline-flex items-center gap-3">
+          <span
+            aria-hidden
+            className="flex size-9 shrink-0 items-center justify-center rounded-md font-mono text-lg font-black"
+            style={{ background: colors.fill, color: colors.text }}
+          >
+            {holder.instance ?? "?"}
+          </span>
+          <span className="text-2xl font-semibold">{holderLabel(holder.holder)}</span>
+        </span>
+      );
+    }
+    case "free":
+      return (
+        <span className="text-2xl text-slate-400">
+          — <span className="text-lg">free</span>
+        </span>
+      );
+    case "no-answer":
+      return (
+        <span className="inline-flex items-center gap-2 text-2xl font-semibold" style={{ color: OKABE_ITO.vermillion }}>
+          <span aria-hidden className="inline-block h-7 w-7 rounded-md" style={NO_ANSWER_HATCH} />
+          no answer
+          {!down && <span className="text-base font-normal text-slate-400">(the observer timed out)</span>}
+        </span>
+      );
+    case "unread":
+      return <span className="text-xl text-slate-500">not read yet</span>;
+    default:
+      return unreachable(holder);
+  }
+}
+
+function TtlCell({ pttl, lockTtlMs }: { pttl: number | null; lockTtlMs: number | undefined }) {
+  if (pttl === null) return <span className="text-2xl text-slate-500">—</span>;
+  const share = lockTtlMs && lockTtlMs > 0 ? Math.min(1, pttl / lockTtlMs) : null;
+  return (
+    <div className="flex flex-col gap-1">
+      <span className="font-mono text-2xl font-bold tabular-nums">{(pttl / 1000).toFixed(1)} s</span>
+      {share !== null && (
+        <span aria-hidden className="h-2 w-full overflow-hidden rounded-full bg-slate-800">
+          <span className="block h-full rounded-full bg-slate-300" style={{ width: `${share * 100}%` }} />
+        </span>
+      )}
+    </div>
+  );
+}
+
+function VoteCell({ vote }: { vote: Vote | undefined }) {
+  if (!vote) return <span className="text-2xl text-slate-500">—</span>;
+  const look = VOTE_LOOK[vote];
+  return (
+    <span className="flex flex-col" title={look.detail}>
+      <span className="inline-flex items-center gap-2 text-2xl font-bold" style={{ color: look.color }}>
+        <span aria-hidden>{look.mark}</span>
+        {look.label}
+      </span>
+      <span className="text-sm text-slate-400">{look.detail}</span>
+    </span>
+  );
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
