@@ -1,53 +1,609 @@
 "use client";
 
-import { useCallback } from "react";
-import type { WireNodeAction, WireNodeId } from "@/lib/protocol";
-import { ConnectionBadge } from "./connection-badge";
-import { EventLog } from "./event-log";
-import { LabSummary } from "./lab-summary";
-import { NodeRack } from "./node-rack";
+/**
+ * The presenter's page: the one stateful component. It owns the socket (through useLabSocket), the
+ * scenario being edited, the story position, slow motion, presenter mode, the theme and a replay,
+ * and hands plain props to the components below — which never see the socket.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { Ack, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
+import { findPreset, PRESETS, presetScenario } from "@/lib/presets";
+import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
+import { LanPanel } from "./access/lan-panel";
+import { readBoot, type BootParams } from "./access/boot";
+import { ScenarioBuilder } from "./builder/scenario-builder";
+import { LiveCharts } from "./charts/live-charts";
+import { nextSlowMotion, RunControls } from "./controls/run-controls";
+import { LockGrid } from "./lock-grid/lock-grid";
+import { LockLanes } from "./lock-grid/lock-lanes";
+import { EventLogPanel } from "./log/event-log-panel";
+import { HelpOverlay } from "./presenter/help-overlay";
+import { useShortcuts } from "./presenter/shortcuts";
+import { buildRecording, downloadJson, recordingFileName } from "./replay/recording";
+import { ReplayBar } from "./replay/replay-bar";
+import { useReplay, type LabView } from "./replay/use-replay";
+import { annotationsFrom, entriesOfRun } from "./shell/annotations";
+import { useConfirm } from "./shell/confirm-dialog";
+import { ConnectionPill } from "./shell/connection-pill";
+import { LiveCounters } from "./shell/live-counters";
+import { STORAGE_KEYS } from "./shell/storage";
+import { useTheme } from "./shell/theme";
+import { usePersistentFlag } from "./shell/use-persistent-flag";
+import { PresetGallery } from "./story/preset-gallery";
+import { StoryPanel } from "./story/story-panel";
+import { RunSummary } from "./summary/run-summary";
 import { useLabSocket } from "./use-lab-socket";
 import { useNow } from "./use-now";
 
-/** The page's one stateful component: it holds the socket hook and hands props down. */
+/** Reads the address once (token, permalink, preset) before the socket opens, then draws the lab. */
 export function Dashboard() {
-  const { status, nodes, events, sendNodeAction } = useLabSocket();
-  const now = useNow();
-  const connected = status.kind === "live";
-  const onAction = useCallback(
-    (nodeId: WireNodeId, action: WireNodeAction) => sendNodeAction({ nodeId, action }),
-    [sendNodeAction],
+  const [boot, setBoot] = useState<BootParams | null>(null);
+  // Client only: the server cannot see the query string's token, and must not render with it.
+  useEffect(() => setBoot(readBoot()), []);
+  if (!boot) {
+    return (
+      <main className="flex min-h-screen items-center justify-center">
+        <p className="text-2xl text-slate-500">Stampede Lab…</p>
+      </main>
+    );
+  }
+  return <LabPage boot={boot} />;
+}
+
+type Selection = { presetId: string; beat: number };
+
+function scenarioOfSelection(selection: Selection | null): ScenarioInput {
+  const preset = selection ? findPreset(selection.presetId) : undefined;
+  return preset && selection ? presetScenario(preset, selection.beat) : {};
+}
+
+/** Parsed form of a scenario input, as JSON, to compare two inputs by what they mean. */
+function canonical(input: ScenarioInput): string | null {
+  const parsed = parseScenario(input);
+  return parsed.ok ? JSON.stringify(parsed.scenario) : null;
+}
+
+function LabPage({ boot }: { boot: BootParams }) {
+  const lab = useLabSocket({ token: boot.token });
+  const replay = useReplay();
+  const now = useNow(200);
+  const { theme, toggleTheme } = useTheme();
+  const [presenter, setPresenter] = usePersistentFlag(STORAGE_KEYS.presenter, false);
+  const [confirmDestructive, setConfirmDestructive] = usePersistentFlag(STORAGE_KEYS.confirmDestructive, true);
+  const confirm = useConfirm(confirmDestructive, setConfirmDestructive);
+  const [helpOpen, setHelpOpen] = useState(false);
+
+  // ---- the scenario being edited, and where in which story it came from
+  const [selection, setSelection] = useState<Selection | null>(boot.preset);
+  const [scenario, setScenario] = useState<ScenarioInput>(() =>
+    boot.permalink?.ok ? boot.permalink.scenario : scenarioOfSelection(boot.preset),
+  );
+  const [timeScale, setTimeScale] = useState(1);
+  /** Which setup drawer is open under the setup bar: the story gallery, the builder, or neither. */
+  const [setup, setSetup] = useState<"stories" | "builder" | null>(() =>
+    boot.permalink?.ok ? "builder" : boot.preset ? null : "stories",
+  );
+  const selectedPreset = selection ? findPreset(selection.presetId) : undefined;
+  const modified = useMemo(
+    () => selection !== null && canonical(scenario) !== canonical(scenarioOfSelection(selection)),
+    [scenario, selection],
   );
 
+  // ---- what the page says about itself
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [notices, setNotices] = useState<Notice[]>(() => bootNotices(boot));
+  const addNotice = useCallback((notice: Notice) => setNotices((list) => [...list.filter((n) => n.id !== notice.id), notice]), []);
+  const dismiss = useCallback((id: string) => setNotices((list) => list.filter((n) => n.id !== id)), []);
+
+  const live = lab.status.kind === "live";
+  const player = replay.player;
+  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes };
+  const canControl = !player && live && (lab.access?.canControl ?? true);
+  const readOnlyReason = player
+    ? "Replaying a recording: nothing on this page is live, and the lab cannot be changed from it."
+    : !live
+      ? "Not connected to the lab server."
+      : lab.access && !lab.access.canControl
+        ? (lab.access.reason ?? "This page is read-only.")
+        : null;
+
+  // Node snapshots on the run's own clock (ms since t = 0), for recordings.
+  const [timeline, setTimeline] = useState<{ runId: number | null; entries: { atMs: number; nodes: WireNode[] }[] }>({
+    runId: null,
+    entries: [],
+  });
+  const cancelConfirm = confirm.cancel;
+
+  // ---- the server restarted: forget what belonged to the old process (history comes again on connect)
+  const serverStartedRef = useRef<number | null>(null);
+  useEffect(() => {
+    if (lab.status.kind !== "live") return;
+    const previous = serverStartedRef.current;
+    serverStartedRef.current = lab.status.serverStartedAt;
+    if (previous !== null && previous !== lab.status.serverStartedAt) {
+      setBusy(false);
+      setActionError(null);
+      cancelConfirm();
+      setTimeline({ runId: null, entries: [] });
+      addNotice({
+        id: "restarted",
+        tone: "info",
+        text: `The lab server restarted at ${new Date(lab.status.serverStartedAt).toLocaleTimeString()}: this page now shows the new one.`,
+      });
+    }
+  }, [lab.status, addNotice, cancelConfirm]);
+
+  // ---- record node snapshots as they change during a live run
+  const runScenario: Scenario | null = view.run.status === "idle" ? null : view.run.scenario;
+  const liveRunId = lab.run.status === "idle" ? null : lab.run.runId;
+  const lastFrameEndRef = useRef(0);
+  const liveLast = lab.frames.at(-1);
+  lastFrameEndRef.current = liveLast && lab.run.status !== "idle" ? liveLast.t + lab.run.scenario.tickMs : 0;
+  useEffect(() => {
+    if (lab.run.status !== "running" || !lab.nodes) return;
+    const nodes = lab.nodes;
+    const runId = lab.run.runId;
+    setTimeline((previous) =>
+      previous.runId === runId
+        ? { runId, entries: [...previous.entries, { atMs: lastFrameEndRef.current, nodes }] }
+        : { runId, entries: [{ atMs: lastFrameEndRef.current, nodes }] },
+    );
+  }, [lab.nodes, lab.run]);
+
+  // ---- commands
+  const act = useCallback(async <T,>(command: () => Promise<Ack<T>>): Promise<Ack<T>> => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      const result = await command();
+      if ("error" in result) setActionError(result.error.message);
+      return result;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  const start = useCallback(async () => {
+    const parsed = parseScenario(scenario);
+    if (!parsed.ok) {
+      const [first] = parsed.issues;
+      setActionError(
+        `The scenario cannot run: ${first ? `${first.field}: ${first.message}` : "it is invalid"}${parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ""}.`,
+      );
+      setSetup("builder");
+      return;
+    }
+    // A preset's name travels with the run only while the scenario is still the preset's own.
+    const meta = selection && !modified ? { presetId: selection.presetId, beat: selection.beat } : {};
+    await act(() => lab.startRun({ scenario, ...meta, timeScale }));
+  }, [scenario, selection, modified, timeScale, act, lab]);
+
+  const stop = useCallback(() => act(() => lab.stopRun()), [act, lab]);
+  const expire = useCallback(() => act(() => lab.expireKey()), [act, lab]);
+  const crowd = useCallback(() => act(() => lab.releaseCrowd()), [act, lab]);
+  const reset = useCallback(async () => {
+    const ok = await confirm.ask({
+      title: "Reset the world?",
+      body: "Stops the run, and starts every crashed node again — empty — and thaws every frozen one.",
+      confirmLabel: "Reset the world",
+    });
+    if (ok) await act(() => lab.resetLab());
+  }, [confirm, act, lab]);
+
+  const nodeAction = useCallback(
+    async (nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>> => {
+      if (action === "crash") {
+        const ok = await confirm.ask({
+          title: `Crash ${nodeId}?`,
+          body: (
+            <>
+              Kills the <code className="font-mono">redis-server</code> process of {nodeId}: everything it holds is
+              lost, and it stays down until you start it again.
+            </>
+          ),
+          confirmLabel: `Crash ${nodeId}`,
+        });
+        if (!ok) return { error: { code: "CANCELLED", message: `Cancelled: ${nodeId} was not crashed.` } };
+      }
+      return lab.sendNodeAction({ nodeId, action });
+    },
+    [confirm, lab],
+  );
+
+  /** Keys 0–7: crash a node that is up, start a crashed one, thaw a frozen one. */
+  const toggleNode = useCallback(
+    async (nodeId: WireNodeId) => {
+      const node = lab.nodes?.find((candidate) => candidate.id === nodeId);
+      if (!node) {
+        setActionError(`There is no ${nodeId} in this lab.`);
+        return;
+      }
+      const action: WireNodeAction | null =
+        node.state === "up" ? "crash" : node.state === "crashed" ? "start" : node.state === "frozen" ? "thaw" : null;
+      if (!action) return;
+      const result = await nodeAction(nodeId, action);
+      if ("error" in result && result.error.code !== "CANCELLED") setActionError(result.error.message);
+    },
+    [lab.nodes, nodeAction],
+  );
+
+  // ---- story
+  const pick = useCallback((presetId: string, beat: number) => {
+    const preset = findPreset(presetId);
+    if (!preset) return;
+    const next = { presetId: preset.id, beat: Math.min(Math.max(1, beat), preset.beats.length) };
+    setSelection(next);
+    setScenario(presetScenario(preset, next.beat));
+    setActionError(null);
+  }, []);
+
+  const nextBeat = useCallback(() => {
+    if (!selection) {
+      pick(PRESETS[0]!.id, 1);
+      return;
+    }
+    const preset = findPreset(selection.presetId);
+    if (preset && selection.beat < preset.beats.length) pick(preset.id, selection.beat + 1);
+    else {
+      // Past a story's last beat, the next story begins.
+      const index = PRESETS.findIndex((p) => p.id === selection.presetId);
+      pick(PRESETS[(index + 1) % PRESETS.length]!.id, 1);
+    }
+  }, [selection, pick]);
+
+  // ---- record & replay
+  const recording = useMemo(
+    () =>
+      player
+        ? null
+        : buildRecording({
+            run: lab.run,
+            frames: lab.frames,
+            log: lab.log,
+            report: lab.report,
+            nodeTimeline:
+              timeline.runId === liveRunId && timeline.entries.length > 0
+                ? timeline.entries
+                : lab.nodes
+                  ? [{ atMs: 0, nodes: lab.nodes }]
+                  : [],
+          }),
+    [player, lab.run, lab.frames, lab.log, lab.report, lab.nodes, timeline, liveRunId],
+  );
+  const saveRecording = useCallback(() => {
+    const fresh = recording && { ...recording, savedAt: new Date().toISOString() };
+    if (fresh) downloadJson(recordingFileName(fresh), fresh);
+  }, [recording]);
+
+  const fileInput = useRef<HTMLInputElement>(null);
+  const openRecording = useCallback(
+    async (file: File | undefined) => {
+      if (!file) return;
+      const error = await replay.load(file);
+      if (error) addNotice({ id: "replay", tone: "error", text: error });
+      else dismiss("replay");
+    },
+    [replay, addNotice, dismiss],
+  );
+
+  // ---- presenter mode: a class on <html> scales the type and raises the contrast
+  useEffect(() => {
+    document.documentElement.classList.toggle("presenter", presenter);
+  }, [presenter]);
+
+  // ---- keyboard
+  const running = view.run.status === "running";
+  useShortcuts(
+    {
+      space: () => {
+        if (player) return player.playing ? player.pause() : player.play();
+        if (!canControl || busy) return;
+        void (running ? stop() : start());
+      },
+      e: () => canControl && void expire(),
+      c: () => canControl && void crowd(),
+      ...Object.fromEntries(
+        [1, 2, 3, 4, 5, 6, 7].map((n) => [String(n), () => canControl && void toggleNode(`lock-${n}` as WireNodeId)]),
+      ),
+      "0": () => canControl && void toggleNode("cache"),
+      n: () => !player && nextBeat(),
+      s: () => setTimeScale((current) => nextSlowMotion(current)),
+      p: () => setPresenter(!presenter),
+      t: toggleTheme,
+      "?": () => setHelpOpen(true),
+    },
+    !confirm.open && !helpOpen,
+  );
+
+  // ---- what the charts and the grid draw
+  const editedScenario = useMemo(() => {
+    const parsed = parseScenario(scenario);
+    return parsed.ok ? parsed.scenario : null;
+  }, [scenario]);
+  const shown = runScenario ?? editedScenario;
+  const tickMs = shown?.tickMs ?? 100;
+  const lockNodes = shown?.lockNodes ?? 5;
+  const lockNodeIds = useMemo(() => Array.from({ length: lockNodes }, (_, i) => `lock-${i + 1}`), [lockNodes]);
+  const annotations = useMemo(() => {
+    const entries = player ? view.log : entriesOfRun(view.log, view.run.status === "idle" ? null : view.run.runId);
+    const last = view.frames.at(-1);
+    const end = last ? last.t + tickMs : 0;
+    const scheduled = runScenario ? [{ atMs: runScenario.crowd.expireAtMs, kind: "fault" as const, text: "hot key expired" }] : [];
+    return annotationsFrom([...scheduled, ...entries]).filter((a) => a.atMs <= end);
+  }, [player, view.log, view.run, view.frames, tickMs, runScenario]);
+
+  const story = storyLine(view.run.status === "idle" ? undefined : view.run.meta);
+  const dim = !player && !live;
+
   return (
-    <main className="mx-auto flex max-w-[1800px] flex-col gap-8 px-8 py-8">
-      <header className="flex flex-wrap items-start justify-between gap-6">
-        <div>
-          <h1 className="text-5xl font-black tracking-tight">
+    <div className="mx-auto flex max-w-[2000px] flex-col gap-5 px-4 py-4 md:px-6 xl:px-8" data-presenter={presenter || undefined}>
+      <header className="flex flex-wrap items-center justify-between gap-x-6 gap-y-3">
+        <div className="flex min-w-0 flex-1 items-baseline gap-x-5">
+          <h1 className="shrink-0 text-4xl font-black tracking-tight md:text-5xl">
             Stampede <span className="text-amber-400">Lab</span>
           </h1>
-          <p className="mt-2 text-xl text-slate-400">
-            A cache stampede on real Redis nodes — and whether Redlock holds.
+          <p data-testid="now-showing" className="hidden min-w-0 truncate text-xl text-slate-400 sm:block">
+            {story ?? "A cache stampede on real Redis nodes — and whether Redlock holds."}
           </p>
         </div>
-        <ConnectionBadge status={status} />
+        <div className="flex flex-wrap items-center gap-2">
+          <ConnectionPill status={lab.status} compact={presenter} />
+          {timeScale > 1 && (
+            <span data-testid="slow-motion-badge" className="rounded-full bg-sky-500/20 px-3 py-1.5 text-lg font-bold text-sky-200">
+              slow motion {timeScale}×
+            </span>
+          )}
+          <HeaderButton
+            testId="save-recording"
+            onClick={saveRecording}
+            disabled={!recording}
+            title={recording ? "Download this run (frames, log, nodes, report) to replay it without Redis" : "Run something first"}
+          >
+            Save recording
+          </HeaderButton>
+          <HeaderButton testId="open-recording" onClick={() => fileInput.current?.click()} title="Play a saved run in this page, without the server">
+            Replay a recording
+          </HeaderButton>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,application/json"
+            data-testid="replay-file"
+            className="hidden"
+            onChange={(event) => {
+              void openRecording(event.target.files?.[0]);
+              event.target.value = "";
+            }}
+          />
+          <HeaderButton testId="presenter-toggle" onClick={() => setPresenter(!presenter)} pressed={presenter} title="Presenter mode (P)">
+            Presenter
+          </HeaderButton>
+          <HeaderButton testId="theme-toggle" onClick={toggleTheme} title="Dark or light theme (T)">
+            {theme === "dark" ? "☀ Light" : "☾ Dark"}
+          </HeaderButton>
+          <HeaderButton testId="help-toggle" onClick={() => setHelpOpen(true)} title="Keyboard shortcuts (?)">
+            ?
+          </HeaderButton>
+        </div>
       </header>
 
-      {nodes === null ? (
-        <p className="py-24 text-center text-2xl text-slate-500">Waiting for the lab server…</p>
-      ) : (
-        // Stale data stays visible but dimmed while the connection is down.
-        <div className={`flex flex-col gap-8 transition-opacity ${connected ? "" : "opacity-50"}`}>
-          <NodeRack nodes={nodes} now={now} connected={connected} onAction={onAction} />
-          <LabSummary nodes={nodes} />
-          <EventLog events={events} />
+      {player && <ReplayBar player={player} onClose={replay.close} />}
+
+      {notices.map((notice) => (
+        <NoticeBar key={notice.id} notice={notice} onDismiss={() => dismiss(notice.id)} />
+      ))}
+
+      {!player && (
+        <div className="flex flex-col gap-3">
+          <div className="panel flex flex-wrap items-center gap-x-6 gap-y-2 py-3" data-testid="setup-bar">
+            <button
+              type="button"
+              data-testid="stories-toggle"
+              aria-expanded={setup === "stories"}
+              onClick={() => setSetup(setup === "stories" ? null : "stories")}
+              className="flex min-w-0 items-baseline gap-3 rounded-lg text-left text-xl focus-visible:outline-3 focus-visible:outline-amber-300"
+            >
+              <span className="font-bold">Story</span>
+              <span className="truncate text-slate-300">{selectedPreset ? selectedPreset.title : "none yet: pick one"}</span>
+              <span className="shrink-0 text-base text-amber-300">{setup === "stories" ? "Close ▴" : "Change ▾"}</span>
+            </button>
+            {!presenter && (
+              <>
+                <span aria-hidden className="hidden h-7 w-px bg-slate-700 md:block" />
+                <button
+                  type="button"
+                  data-testid="builder-toggle"
+                  aria-expanded={setup === "builder"}
+                  onClick={() => setSetup(setup === "builder" ? null : "builder")}
+                  className="flex min-w-0 flex-1 items-baseline gap-3 rounded-lg text-left text-xl focus-visible:outline-3 focus-visible:outline-amber-300"
+                >
+                  <span className="font-bold">Scenario</span>
+                  <span className="truncate text-slate-400">
+                    {editedScenario ? scenarioGist(editedScenario) : "has problems: open the builder to fix them"}
+                    {modified ? " (changed)" : ""}
+                  </span>
+                  <span className="shrink-0 text-base text-amber-300">{setup === "builder" ? "Close ▴" : "Edit every field ▾"}</span>
+                </button>
+              </>
+            )}
+          </div>
+          {setup === "stories" && (
+            <div className="panel" data-testid="stories-panel">
+              <PresetGallery
+                selected={selection ?? undefined}
+                onPick={(presetId, beat) => {
+                  pick(presetId, beat);
+                  setSetup(null);
+                }}
+              />
+            </div>
+          )}
+          {setup === "builder" && !presenter && (
+            <div className="panel" data-testid="builder-panel">
+              <ScenarioBuilder value={scenario} onChange={setScenario} />
+            </div>
+          )}
         </div>
       )}
 
-      <footer className="text-base text-slate-500">
-        Faults are real: <strong className="text-slate-300">crash</strong> kills the redis-server process and its data,{" "}
-        <strong className="text-slate-300">freeze</strong> pauses it with SIGSTOP so it answers nothing.
-      </footer>
-    </main>
+      {view.nodes === null ? (
+        <p className="py-24 text-center text-2xl text-slate-500">Waiting for the lab server…</p>
+      ) : (
+        <div className={`flex flex-col gap-5 transition-opacity ${dim ? "opacity-60" : ""}`}>
+          <div className="grid gap-5 xl:grid-cols-[minmax(0,32rem)_minmax(0,1fr)] xl:items-start">
+            <aside className="flex min-w-0 flex-col gap-5" aria-label="Run and story">
+              <div className="panel">
+                <RunControls
+                  run={view.run}
+                  canControl={canControl}
+                  controlReason={readOnlyReason ?? undefined}
+                  timeScale={timeScale}
+                  onTimeScale={setTimeScale}
+                  onStart={() => void start()}
+                  onStop={() => void stop()}
+                  onReset={() => void reset()}
+                  onExpire={() => void expire()}
+                  onCrowd={() => void crowd()}
+                  busy={busy}
+                  error={actionError}
+                  startBlockedReason={editedScenario ? null : "the scenario has problems: see the builder"}
+                />
+              </div>
+              {selection && !player && (
+                <div className="flex flex-col gap-2">
+                  <StoryPanel presetId={selection.presetId} beat={selection.beat} onBeat={(beat) => pick(selection.presetId, beat)} />
+                  {modified && (
+                    <p className="text-base text-amber-200" data-testid="scenario-modified">
+                      Changed in the builder: the run will not carry the story&apos;s name.
+                    </p>
+                  )}
+                </div>
+              )}
+              {!player && lab.access?.lanUrls && lab.access.lanUrls.length > 0 && <LanPanel lanUrls={lab.access.lanUrls} compact />}
+            </aside>
+
+            <section className="panel flex min-w-0 flex-col gap-5" aria-label="Locks">
+              <LiveCounters frames={view.frames} dbCapacity={shown?.db.capacity ?? 20} />
+              <LockGrid
+                nodes={view.nodes}
+                frames={view.frames}
+                lockNodes={lockNodes}
+                now={now}
+                canControl={canControl}
+                onAction={nodeAction}
+                lock={shown?.lock}
+                lockTtlMs={shown?.lockTtlMs}
+              />
+              <LockLanes frames={view.frames} lockNodeIds={lockNodeIds} tickMs={tickMs} />
+            </section>
+          </div>
+          <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
+          {view.report && <RunSummary report={view.report} />}
+          <EventLogPanel entries={view.log} />
+        </div>
+      )}
+
+      {helpOpen && (
+        <HelpOverlay
+          onClose={() => setHelpOpen(false)}
+          confirmDestructive={confirmDestructive}
+          onConfirmDestructive={setConfirmDestructive}
+        />
+      )}
+      {confirm.dialog}
+    </div>
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Notice {
+  id: string;
+  tone: "info" | "warn" | "error";
+  text: string;
+}
+
+function bootNotices(boot: BootParams): Notice[] {
+  const out: Notice[] = [];
+  if (boot.permalink && !boot.permalink.ok) out.push({ id: "permalink", tone: "error", text: `This link's scenario could not be used: ${boot.permalink.message}.` });
+  if (boot.presetError) out.push({ id: "preset", tone: "error", text: boot.presetError });
+  return out;
+}
+
+const NOTICE_LOOK: Record<Notice["tone"], string> = {
+  info: "border-sky-400/50 bg-sky-950/50 text-sky-100",
+  warn: "border-amber-400/60 bg-amber-950/50 text-amber-100",
+  error: "border-rose-500/60 bg-rose-950/50 text-rose-100",
+};
+
+function NoticeBar({ notice, onDismiss }: { notice: Notice; onDismiss?: () => void }) {
+  return (
+    <div
+      role={notice.tone === "error" ? "alert" : "status"}
+      data-testid={`notice-${notice.id}`}
+      className={`flex items-center justify-between gap-4 rounded-xl border px-4 py-2.5 text-lg ${NOTICE_LOOK[notice.tone]}`}
+    >
+      <p>{notice.text}</p>
+      {onDismiss && (
+        <button type="button" onClick={onDismiss} className="btn btn-ghost px-3 py-1 text-sm" aria-label="Dismiss">
+          ✕
+        </button>
+      )}
+    </div>
+  );
+}
+
+function HeaderButton({
+  children,
+  onClick,
+  disabled,
+  pressed,
+  title,
+  testId,
+}: {
+  children: ReactNode;
+  onClick(): void;
+  disabled?: boolean;
+  pressed?: boolean;
+  title?: string;
+  testId: string;
+}) {
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      onClick={onClick}
+      disabled={disabled}
+      aria-pressed={pressed}
+      title={title}
+      className={`btn btn-ghost ${pressed ? "btn-on" : ""}`}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** "Redlock holds with two nodes down — beat 1 of 1: Two down, three to go". */
+function storyLine(meta: { presetId?: string; beat?: number } | undefined): string | null {
+  if (!meta?.presetId) return null;
+  const preset = findPreset(meta.presetId);
+  if (!preset) return meta.presetId;
+  const beat = meta.beat ?? 1;
+  const step = preset.beats[beat - 1];
+  return `${preset.title}${step ? ` — beat ${beat} of ${preset.beats.length}: ${step.title}` : ""}`;
+}
+
+/** "redlock · 4 instances · 3,000 clients · 6 s": what the builder holds, in one line. */
+function scenarioGist(scenario: Scenario): string {
+  const crowd =
+    scenario.crowd.profile === "sneaker-drop"
+      ? `${scenario.crowd.clients.toLocaleString("en")} clients`
+      : scenario.crowd.profile === "steady"
+        ? `${scenario.crowd.rps} req/s`
+        : `${scenario.crowd.fromRps}→${scenario.crowd.toRps} req/s`;
+  const lock = scenario.lock === "none" ? "no lock" : scenario.lock === "redlock" ? `redlock on ${scenario.lockNodes}` : `${scenario.lock} lock`;
+  return [lock, `${scenario.waiters} waiters`, `${scenario.instances} instances`, crowd, `${scenario.durationMs / 1000} s`, scenario.faults.length > 0 ? `${scenario.faults.length} fault(s)` : null]
+    .filter(Boolean)
+    .join(" · ");
 }

@@ -40,11 +40,30 @@ export interface TickWindow {
   lastVotes: Record<string, "for" | "locked" | "error" | "pending">;
 }
 
+/**
+ * What broke. Two live grants at once ("two-holders"; the only kind before the safety lab, so a
+ * violation without `kind` is one); a holder's write that landed after its validity ended
+ * ("write-after-validity"); a write accepted although the row had already accepted a newer fencing
+ * token ("write-out-of-token-order").
+ */
+export const VIOLATION_KINDS = ["two-holders", "write-after-validity", "write-out-of-token-order"] as const;
+export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+
+/**
+ * `first` is the earlier grant, `second` the later one. For a two-holders violation `second` is the
+ * newcomer; for a write violation `first` is the writer whose write broke the rule and `second` the
+ * grant it overran — the holder that took over, or whose newer token the row had already accepted
+ * (the writer itself again when nobody else held the lock).
+ */
 export interface SafetyViolation {
   resource: string;
   at: number;
-  first: { holder: string; value: string; nodes: string[]; validUntil: number };
-  second: { holder: string; value: string; nodes: string[]; validUntil: number };
+  first: { holder: string; value: string; nodes: string[]; validUntil: number; fencingToken?: number };
+  second: { holder: string; value: string; nodes: string[]; validUntil: number; fencingToken?: number };
+  /** Absent means "two-holders". */
+  kind?: ViolationKind;
+  /** The violation in words, for the alarm and the log (write violations). */
+  detail?: string;
 }
 
 /** What one lock node held for the watched lock key at one instant, read from the node itself. */
@@ -83,11 +102,32 @@ export interface Report {
   durationMs: number;
   requests: { total: number; hits: number; misses: number; staleServed: number; errors: number; timeouts: number };
   latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
-  db: { reads: number; writes: number; peakInFlight: number; rejected: number; timedOut: number; readsOutsideEpisodes: number };
+  db: {
+    reads: number;
+    writes: number;
+    peakInFlight: number;
+    rejected: number;
+    timedOut: number;
+    readsOutsideEpisodes: number;
+    /** lockedWork "increment": protected writes the database accepted. */
+    lockedWrites: number;
+    /** The rows' counters at the end minus at the start, summed over the crowd's keys. */
+    counterIncrease: number;
+    /** `lockedWrites − counterIncrease`: increments that overwrote another's (0 when the lock held). */
+    lostUpdates: number;
+    /** Writes the database refused because their fencing token was older than one already accepted (fencing on). */
+    staleWritesRejected: number;
+    /** Writes the database persisted although their token was older than one already accepted (fencing off). */
+    staleWritesAccepted: number;
+  };
   episodes: Episode[];
   episodeCount: number;
   maxDbReadsPerEpisode: number;
   locks: { attempts: number; acquired: number; failed: number; contended: number; maxHoldersAtOnce: number; safetyViolations: number } & {
+    /** `safetyViolations` by kind (they add up to it). */
+    violationsByKind: Record<ViolationKind, number>;
+    /** Simulated stop-the-world pauses that took hold of a lock holder, and how many outlived its validity. */
+    pauses: { taken: number; outlivedValidity: number };
     /** The lock observer's own account: ticks sampled, and the most different lock values seen on the nodes at one instant. */
     observed: { samples: number; maxDistinctHolders: number };
   };

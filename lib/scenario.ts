@@ -26,8 +26,29 @@ export const WAITER_POLICIES = ["fail-fast", "poll", "serve-stale", "notify"] as
 export const ON_LOCK_ERROR = ["wait", "bypass"] as const;
 export const CROWD_PROFILES = ["sneaker-drop", "steady", "ramp"] as const;
 export const KEY_DISTRIBUTIONS = ["uniform", "zipf"] as const;
-export const NODE_FAULT_ACTIONS = ["crash", "start", "freeze", "thaw"] as const;
-export const INSTANCE_FAULT_ACTIONS = ["crash"] as const;
+export const NODE_FAULT_ACTIONS = ["crash", "start", "freeze", "thaw", "partition", "heal", "latency", "restart", "clock-jump"] as const;
+export const INSTANCE_FAULT_ACTIONS = ["crash", "pause"] as const;
+/** What the lock protects: a cache fill (the stampede story) or a read-modify-write of one row (the safety lab). */
+export const LOCKED_WORK = ["regenerate", "increment"] as const;
+export const NODE_PERSISTENCE = ["none", "fsync-always"] as const;
+export const WRITE_BEHIND_BUFFERS = ["instance", "cache-node"] as const;
+
+/**
+ * The optional fields of a node fault and the actions each belongs to. A field given to an action
+ * it does not belong to is refused (it would be silently ignored otherwise); `required` ones must be
+ * given. Shared by the schema and the page's fault editor.
+ */
+export const NODE_FAULT_FIELDS = {
+  /** latency: added delay per command; clock-jump: how far the node's clock runs ahead. */
+  ms: { actions: ["latency", "clock-jump"], required: ["latency", "clock-jump"] },
+  /** latency: ± random spread around `ms`. */
+  jitterMs: { actions: ["latency"], required: [] },
+  /** restart: the node stays down at least this long before it comes back (antirez's fix: ≥ the lock TTL). */
+  delayedRestartMs: { actions: ["restart"], required: [] },
+  /** partition / heal / latency: only these instances are cut off (healed, slowed); absent means all. */
+  instances: { actions: ["partition", "heal", "latency"], required: [] },
+} as const satisfies Record<string, { actions: readonly NodeFaultAction[]; required: readonly NodeFaultAction[] }>;
+export type NodeFaultAction = (typeof NODE_FAULT_ACTIONS)[number];
 
 const redlockSchema = z.strictObject({
   /** Extra acquisition rounds after the first. The library's own default (10) silently polls. @default 0 */
@@ -89,16 +110,59 @@ export const nodeIdSchema = z
   .string()
   .regex(/^(cache|lock-[1-7])$/, 'must be "cache" or "lock-1" … "lock-7"');
 
-const nodeFaultSchema = z.strictObject({
-  atMs: ms(),
-  node: nodeIdSchema,
-  action: z.enum(NODE_FAULT_ACTIONS),
-});
+const instanceIndexSchema = z.number().int().min(1).max(LIMITS.maxInstances);
 
-const instanceFaultSchema = z.strictObject({
-  atMs: ms(),
-  instance: z.number().int().min(1).max(LIMITS.maxInstances),
-  action: z.enum(INSTANCE_FAULT_ACTIONS),
+const nodeFaultSchema = z
+  .strictObject({
+    atMs: ms(),
+    node: nodeIdSchema,
+    action: z.enum(NODE_FAULT_ACTIONS),
+    ms: ms().optional(),
+    jitterMs: ms().optional(),
+    delayedRestartMs: ms().optional(),
+    instances: z.array(instanceIndexSchema).min(1).max(LIMITS.maxInstances).optional(),
+  })
+  .superRefine((fault, ctx) => {
+    for (const [field, rule] of Object.entries(NODE_FAULT_FIELDS)) {
+      const given = fault[field as keyof typeof NODE_FAULT_FIELDS] !== undefined;
+      const belongs = (rule.actions as readonly string[]).includes(fault.action);
+      if (given && !belongs) {
+        ctx.addIssue({ code: "custom", path: [field], message: `"${field}" does not apply to ${fault.action}; it is for ${rule.actions.join(" / ")}` });
+      } else if (!given && (rule.required as readonly string[]).includes(fault.action)) {
+        ctx.addIssue({ code: "custom", path: [field], message: `${fault.action} needs "${field}" (${REQUIRED_FIELD_MEANING[`${fault.action}.${field}`] ?? field})` });
+      }
+    }
+    if (fault.instances && new Set(fault.instances).size !== fault.instances.length) {
+      ctx.addIssue({ code: "custom", path: ["instances"], message: "each instance may be named once" });
+    }
+  }, { when: (payload) => payload.issues.length === 0 });
+
+const REQUIRED_FIELD_MEANING: Record<string, string> = {
+  "latency.ms": "the delay added to each command, in ms",
+  "clock-jump.ms": "how far the node's clock runs ahead, in ms: its lock keys expire that much early",
+};
+
+const instanceFaultSchema = z
+  .strictObject({
+    atMs: ms(),
+    instance: instanceIndexSchema,
+    action: z.enum(INSTANCE_FAULT_ACTIONS),
+    /** pause: how long the holder's work stops (a simulated stop-the-world pause). */
+    ms: positiveMs().optional(),
+  })
+  .superRefine((fault, ctx) => {
+    if (fault.action === "pause" && fault.ms === undefined) {
+      ctx.addIssue({ code: "custom", path: ["ms"], message: 'pause needs "ms" (how long the holder\'s work stops, in ms)' });
+    }
+    if (fault.action !== "pause" && fault.ms !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["ms"], message: `"ms" does not apply to ${fault.action}; it is for pause` });
+    }
+  }, { when: (payload) => payload.issues.length === 0 });
+
+/** Per-node options, passed to the node manager (engineer E's side implements them). */
+const nodeOptionSchema = z.strictObject({
+  /** "fsync-always": AOF with appendfsync always, so a restarted node comes back with its keys. @default "none" */
+  persistence: z.enum(NODE_PERSISTENCE).default("none"),
 });
 
 type NodeFaultShape = z.output<typeof nodeFaultSchema>;
@@ -147,6 +211,34 @@ export const scenarioSchema = z
     crowd: crowdSchema.prefault({}),
     faults: z.array(faultSchema).max(LIMITS.maxFaults).default([]),
     /**
+     * What a lock holder does: "regenerate" fills the cache (the stampede story); "increment" turns
+     * every request into a writer that takes the lock and adds one to its row's `counter` — a
+     * read-modify-write whose lost updates show a broken lock. @default "regenerate"
+     */
+    lockedWork: z.enum(LOCKED_WORK).default("regenerate"),
+    /**
+     * Fencing tokens: each grant carries a token from the database's own sequence and the database
+     * refuses a write whose token is older than one it already accepted. Guards the increment's
+     * write. @default false
+     */
+    fencing: z.boolean().default(false),
+    /** Per node, e.g. `{ "lock-3": { "persistence": "fsync-always" } }`. @default {} */
+    nodeOptions: z
+      .record(z.string(), nodeOptionSchema)
+      .superRefine((options, ctx) => {
+        for (const node of Object.keys(options)) {
+          const parsed = nodeIdSchema.safeParse(node);
+          if (!parsed.success) ctx.addIssue({ code: "custom", path: [node], message: parsed.error.issues[0]?.message ?? "not a node id" });
+        }
+      })
+      .default({}),
+    /**
+     * Write-behind: where acknowledged writes wait for the flush — the instance's memory (lost when
+     * the instance crashes) or a list on the cache node (lost when the cache node crashes).
+     * @default "instance"
+     */
+    writeBehindBuffer: z.enum(WRITE_BEHIND_BUFFERS).default("instance"),
+    /**
      * Slow motion: every duration of the run is this many times longer (and every rate this many
      * times lower), the engine's own waits included, so a story unfolds slowly enough to narrate.
      * Set by `slowMotion()`; the other fields then hold the stretched values. @default 1
@@ -165,6 +257,17 @@ export const scenarioSchema = z
           });
         }
       }
+      if ("node" in fault && fault.instances) {
+        fault.instances.forEach((instance, i) => {
+          if (instance > scenario.instances) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["faults", index, "instances", i],
+              message: `instance ${instance} does not exist: this scenario has instances = ${scenario.instances}`,
+            });
+          }
+        });
+      }
       if ("instance" in fault && fault.instance > scenario.instances) {
         ctx.addIssue({
           code: "custom",
@@ -173,6 +276,25 @@ export const scenarioSchema = z
         });
       }
     });
+    for (const node of Object.keys(scenario.nodeOptions)) {
+      if (node !== "cache" && Number(node.slice("lock-".length)) > scenario.lockNodes) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodeOptions", node],
+          message: `${node} does not exist: this scenario has lockNodes = ${scenario.lockNodes}`,
+        });
+      }
+    }
+    if (scenario.fencing && scenario.lockedWork !== "increment") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["fencing"],
+        message: 'fencing guards the database write of lockedWork "increment"; with "regenerate" the lock protects only a cache fill',
+      });
+    }
+    if (scenario.fencing && scenario.lock === "none") {
+      ctx.addIssue({ code: "custom", path: ["fencing"], message: 'fencing tokens are handed out with lock grants: choose a lock other than "none"' });
+    }
     if (scenario.crowd.profile === "sneaker-drop" && scenario.crowd.expireAtMs >= scenario.durationMs) {
       ctx.addIssue({
         code: "custom",

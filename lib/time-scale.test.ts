@@ -17,6 +17,19 @@ describe("slowMotion", () => {
     expect(slow.faults).toEqual([{ atMs: 6000, node: "lock-2", action: "crash" }]);
   });
 
+  it("stretches a fault's own durations (pause, latency, clock jump, restart delay) and nothing they lack", () => {
+    const scenario = { ...base, faults: [
+      { atMs: 100, instance: 1, action: "pause" as const, ms: 3000 },
+      { atMs: 200, node: "lock-1" as const, action: "latency" as const, ms: 50, jitterMs: 10 },
+      { atMs: 300, node: "lock-2" as const, action: "restart" as const, delayedRestartMs: 9000 },
+    ] };
+    expect(slowMotion(scenario, 2).faults).toEqual([
+      { atMs: 200, instance: 1, action: "pause", ms: 6000 },
+      { atMs: 400, node: "lock-1", action: "latency", ms: 100, jitterMs: 20 },
+      { atMs: 600, node: "lock-2", action: "restart", delayedRestartMs: 18_000 },
+    ]);
+  });
+
   it("is relative to the scale already applied, so re-scaling does not compound", () => {
     expect(slowMotion(slowMotion(base, 4), 2).durationMs).toBe(20_000);
     expect(slowMotion(slowMotion(base, 4), 1)).toMatchObject({ durationMs: 10_000, timeScale: 1 });

@@ -38,6 +38,14 @@ export function slowMotion(scenario: Scenario, factor: number): Scenario {
       fromRps: scenario.crowd.fromRps / f,
       toRps: scenario.crowd.toRps / f,
     },
-    faults: scenario.faults.map((fault) => ({ ...fault, atMs: t(fault.atMs) })),
+    faults: scenario.faults.map((fault) => {
+      const stretched = { ...fault, atMs: t(fault.atMs) };
+      // A fault's own durations (a pause, a delay, a clock jump, a restart delay) stretch with the rest.
+      for (const field of ["ms", "jitterMs", "delayedRestartMs"] as const) {
+        const value = (fault as Partial<Record<typeof field, number>>)[field];
+        if (value !== undefined) (stretched as Partial<Record<typeof field, number>>)[field] = t(value);
+      }
+      return stretched;
+    }),
   };
 }

@@ -20,7 +20,7 @@ import {
   type ServerToClientEvents,
 } from "../lib/protocol";
 import type { Clock } from "./core/clock";
-import { resolveAccess } from "./gateway/access";
+import { resolveAccess, sameOriginOrNone } from "./gateway/access";
 import type { CommandLogger } from "./gateway/command";
 import { registerLabHandlers } from "./gateway/lab-handlers";
 import { createLogPump, type LogPumpOptions } from "./gateway/log-pump";
@@ -64,8 +64,15 @@ const CLOSE_RUN_GRACE_MS = 2500;
 
 export function createApp(httpServer: HttpServer, deps: AppDeps): LabApp {
   const { nodes, log = console, startedAt = Date.now(), controlToken, lanBaseUrls = [], clock } = deps;
-  // serveClient: the page bundles socket.io-client itself; nothing to serve from /socket.io/.
-  const io: LabIo = new Server(httpServer, { serveClient: false });
+  const io: LabIo = new Server(httpServer, {
+    // The page bundles socket.io-client itself; nothing to serve from /socket.io/.
+    serveClient: false,
+    // Only the lab's own pages (or clients that are not browsers): see sameOriginOrNone.
+    allowRequest: (req, callback) => {
+      const ok = sameOriginOrNone(req.headers.origin, req.headers.host);
+      callback(ok ? null : "cross-origin connections are refused: open the lab's own page", ok);
+    },
+  });
   const snapshot = () => nodes.list().map(toWireNode);
 
   // Every node-event subscription made here or by the controller, so close() can undo them all

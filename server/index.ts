@@ -10,9 +10,8 @@
  * Access: on loopback the presenter page controls the lab without a token. When HOST reaches
  * beyond loopback (e.g. HOST=0.0.0.0 for the room's phones), control needs a token: a random one
  * made at every start, or LAB_CONTROL_TOKEN (which, when set, is required on loopback too). The
- * presenter link carrying it and the audience link are printed at start-up. In dev mode the LAN
- * addresses are handed to next.config.ts in LAB_ALLOWED_DEV_ORIGINS, or Next would refuse its dev
- * resources to a page opened at a LAN address.
+ * presenter link carrying it and the audience link are printed at start-up. (next.config.ts lists
+ * the same LAN addresses in allowedDevOrigins, or the dev server would refuse them its scripts.)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -39,11 +38,8 @@ const projectDir = fileURLToPath(new URL("..", import.meta.url));
 /** Where a browser on this machine opens the lab (a wildcard HOST becomes loopback). */
 const url = localBaseUrl(host, port);
 const beyondLoopback = !isLoopbackHost(host);
-const lanHosts = beyondLoopback ? lanAddresses(host) : [];
-const lanBaseUrls = lanHosts.map((address) => httpBaseUrl(address, port));
+const lanBaseUrls = (beyondLoopback ? lanAddresses(host) : []).map((address) => httpBaseUrl(address, port));
 const controlToken = readControlToken();
-// Read by next.config.ts (allowedDevOrigins) when Next loads it in prepare(), below.
-if (lanHosts.length > 0) env.LAB_ALLOWED_DEV_ORIGINS = lanHosts.join(",");
 
 // The lab makes no outbound calls of its own: it runs in classrooms without internet. Opt back in by setting it to 0.
 env.NEXT_TELEMETRY_DISABLED ??= "1";

@@ -2,10 +2,12 @@ import {
   CROWD_PROFILES,
   KEY_DISTRIBUTIONS,
   LIMITS,
+  LOCKED_WORK,
   LOCK_MODES,
   ON_LOCK_ERROR,
   STRATEGIES,
   WAITER_POLICIES,
+  WRITE_BEHIND_BUFFERS,
   defaultScenario,
   expectedArrivalCount,
   mergeScenario,
@@ -28,7 +30,17 @@ import type { Path } from "./paths";
 export type ScenarioView = Scenario;
 
 export function viewOf(value: ScenarioInput): ScenarioView {
-  return mergeScenario(defaultScenario(), value) as ScenarioView;
+  const defaults = defaultScenario();
+  const view = mergeScenario(defaults, isObject(value) ? value : {}) as Record<string, unknown>;
+  // A group that is not an object (a bad import) reads as its defaults here; the schema still names it.
+  for (const group of ["redlock", "cache", "db", "crowd"] as const) {
+    if (!isObject(view[group])) view[group] = defaults[group];
+  }
+  return view as ScenarioView;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 interface FieldBase {
@@ -62,7 +74,13 @@ export interface ChoiceFieldDef extends FieldBase {
   options: readonly { value: string; help: string }[];
 }
 
-export type FieldDef = NumberFieldDef | ChoiceFieldDef;
+export interface ToggleFieldDef extends FieldBase {
+  kind: "toggle";
+  /** What "on" means, said next to the checkbox. */
+  onText: string;
+}
+
+export type FieldDef = NumberFieldDef | ChoiceFieldDef | ToggleFieldDef;
 
 export interface GroupDef {
   id: string;
@@ -143,6 +161,17 @@ export const GROUPS: readonly GroupDef[] = [
         step: 500,
         unused: (view) => (view.strategy === "write-behind" ? null : `only write-behind batches writes (strategy is ${String(view.strategy)})`),
       }),
+      choice(
+        "writeBehindBuffer",
+        "Pending writes wait in",
+        "Where acknowledged writes sit until the next flush — and so what a crash takes with it.",
+        WRITE_BEHIND_BUFFERS,
+        {
+          instance: "The app server's memory: lost if that server dies before the flush.",
+          "cache-node": "A list on the cache node: lost if the cache node dies before the flush.",
+        },
+        { unused: (view) => (view.strategy === "write-behind" ? null : `only write-behind keeps writes waiting (strategy is ${String(view.strategy)})`) },
+      ),
     ],
   },
   {
@@ -213,6 +242,23 @@ export const GROUPS: readonly GroupDef[] = [
             view.lock === "none" || view.lock === "local" ? `a ${view.lock === "none" ? "missing" : "local"} lock cannot fail (lock is ${String(view.lock)})` : null,
         },
       ),
+      choice("lockedWork", "Work under the lock", "What the ticket holder does: refill the cache, or update a row in the database.", LOCKED_WORK, {
+        regenerate: "Refill the expired value in the cache: the stampede story.",
+        increment: "Every request takes the ticket and adds one to a row's counter; a broken lock shows as lost updates.",
+      }),
+      {
+        kind: "toggle",
+        path: "fencing",
+        title: "Fencing tokens",
+        help: "Each grant gets a rising number from the database, which refuses a write carrying an older one.",
+        onText: "Refuse writes from a holder whose ticket is out of date",
+        unused: (view) =>
+          view.lockedWork !== "increment"
+            ? `only guards the increment's write (lockedWork is ${String(view.lockedWork)})`
+            : view.lock === "none"
+              ? "tokens come with lock grants (lock is none)"
+              : null,
+      },
       {
         kind: "number",
         path: "xfetchBeta",

@@ -61,11 +61,17 @@ export function holdersOnNodes(readings: ReadonlyArray<{ nodeId: string; reading
   return [...byHolder.entries()].map(([holder, nodes]) => ({ holder, nodes })).sort((a, b) => b.nodes.length - a.nodes.length);
 }
 
-export const FREE_COLOR = "#475569"; // slate-600
+/** Slate-600 through the theme variable, so the light theme lightens it. */
+export const FREE_COLOR = "var(--color-slate-600)";
 export const NO_ANSWER_COLOR = OKABE_ITO.vermillion;
 
 /** Diagonal red hatching: "this node did not answer", readable without colour. */
 export const NO_ANSWER_HATCH = {
   backgroundImage: `repeating-linear-gradient(135deg, ${NO_ANSWER_COLOR} 0 3px, transparent 3px 8px)`,
   backgroundColor: "rgba(213, 94, 0, 0.15)",
+} as const;
+
+/** Caution tape: "the nodes held different values at once" — distinct from every instance colour. */
+export const SPLIT_TAPE = {
+  backgroundImage: "repeating-linear-gradient(135deg, #F0E442 0 6px, #0b1020 6px 12px)",
 } as const;

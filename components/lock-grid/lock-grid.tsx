@@ -13,7 +13,6 @@ import type { Scenario } from "@/lib/scenario";
 import { formatDuration } from "../format";
 import { ACTION_HELP, availableActions } from "../node-actions";
 import { stateStyle } from "../node-state-style";
-import { OKABE_ITO } from "../charts/palette";
 import { holderColors, holderLabel, holdersOnNodes, NO_ANSWER_HATCH, readingOf, type HolderReading } from "./holder";
 
 export interface LockGridProps {
@@ -36,11 +35,11 @@ export interface LockGridProps {
 
 type Vote = TickFrame["lastVotes"][string];
 
-const VOTE_LOOK: Record<Vote, { label: string; detail: string; color: string; mark: string }> = {
-  for: { label: "for", detail: "granted its part", color: OKABE_ITO.bluishGreen, mark: "✓" },
-  locked: { label: "against", detail: "someone else held it", color: OKABE_ITO.yellow, mark: "✕" },
-  error: { label: "error", detail: "did not answer in time", color: OKABE_ITO.vermillion, mark: "!" },
-  pending: { label: "pending", detail: "no answer yet", color: OKABE_ITO.grey, mark: "…" },
+const VOTE_LOOK: Record<Vote, { label: string; detail: string; text: string; mark: string }> = {
+  for: { label: "for", detail: "granted its part", text: "text-emerald-300", mark: "✓" },
+  locked: { label: "against", detail: "someone else held it", text: "text-yellow-200", mark: "✕" },
+  error: { label: "error", detail: "did not answer in time", text: "text-orange-400", mark: "!" },
+  pending: { label: "pending", detail: "no answer yet", text: "text-slate-400", mark: "…" },
 };
 
 const BUTTON: Record<WireNodeAction, string> = {
@@ -169,21 +168,24 @@ function QuorumLine({
   const needed = Math.floor(total / 2) + 1;
   // Only a Redis lock needs the nodes; with none or an in-process lock they sit idle.
   const relevant = lock === "redlock" || lock === "single-redis";
-  const health: "ok" | "edge" | "down" | "idle" = !relevant
+  const split = holders.length > 1;
+  const health: "ok" | "edge" | "down" | "idle" | "split" = !relevant
     ? "idle"
     : answering < needed
       ? "down"
-      : answering === needed && total > 1
-        ? "edge"
-        : "ok";
+      : split
+        ? "split"
+        : answering === needed && total > 1
+          ? "edge"
+          : "ok";
   const look = {
     ok: { box: "border-emerald-500/40 bg-emerald-950/30", mark: "✓", badge: "bg-emerald-500/20 text-emerald-300", detail: "" },
     edge: { box: "border-amber-400/70 bg-amber-950/40", mark: "!", badge: "bg-amber-400/25 text-amber-200", detail: "text-amber-100" },
     down: { box: "border-rose-500 bg-rose-950/60", mark: "✕", badge: "bg-rose-500/30 text-rose-200", detail: "text-rose-100" },
     idle: { box: "border-slate-700 bg-slate-900/60", mark: "–", badge: "bg-slate-700 text-slate-300", detail: "" },
+    split: { box: "border-yellow-300 bg-yellow-950/40", mark: "⚠", badge: "bg-yellow-300/25 text-yellow-200", detail: "" },
   }[health];
 
-  const split = holders.length > 1;
   const held =
     holders.length === 0
       ? "lock free"
@@ -223,7 +225,7 @@ function QuorumLine({
         <p className="text-2xl font-bold tabular-nums md:text-3xl">{headline}</p>
         {detail && <p className={`text-lg font-semibold ${look.detail}`}>{detail}</p>}
         {split && (
-          <p className="text-lg font-semibold" style={{ color: OKABE_ITO.yellow }}>
+          <p className="text-lg font-semibold text-yellow-200">
             ⚠ The nodes hold different values for one lock: a split (or a second grant after a node came back empty).
           </p>
         )}
@@ -373,25 +375,25 @@ function LockRow({
       data-testid={`lock-row-${id}`}
       data-state={node?.state ?? "unknown"}
       data-holder={holder.kind === "held" ? holder.holder : holder.kind}
-      className={`flex flex-col gap-3 border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_GRID} ${tint} ${inQuorum ? "" : "opacity-50"}`}
+      className={`flex flex-wrap gap-y-3 border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_GRID} ${tint} ${inQuorum ? "" : "opacity-50"}`}
     >
-      <div role="cell" className="flex flex-col">
+      <div role="cell" className="flex basis-1/2 flex-col">
         <span className="font-mono text-2xl font-bold">{id}</span>
         {!inQuorum && <span className="text-sm text-slate-400">not used by this run</span>}
       </div>
-      <div role="cell">
+      <div role="cell" className="basis-1/2">
         <StateCell node={node} now={now} />
       </div>
-      <div role="cell" data-testid="lock-holder">
+      <div role="cell" data-testid="lock-holder" className="basis-full">
         <HolderCell holder={holder} down={down} />
       </div>
-      <div role="cell" data-testid="lock-ttl">
+      <div role="cell" data-testid="lock-ttl" className="basis-1/2">
         <TtlCell pttl={pttl} lockTtlMs={lockTtlMs} />
       </div>
-      <div role="cell" data-testid="lock-vote">
+      <div role="cell" data-testid="lock-vote" className="basis-1/2">
         <VoteCell vote={vote} />
       </div>
-      <div role="cell">
+      <div role="cell" className="basis-full">
         <NodeButtons node={node} canControl={canControl} onAction={onAction} />
       </div>
     </div>
@@ -423,7 +425,7 @@ function HolderCell({ holder, down }: { holder: HolderReading; down: boolean }) 
       );
     case "no-answer":
       return (
-        <span className="inline-flex items-center gap-2 text-2xl font-semibold" style={{ color: OKABE_ITO.vermillion }}>
+        <span className="inline-flex items-center gap-2 text-2xl font-semibold text-orange-400">
           <span aria-hidden className="inline-block h-7 w-7 rounded-md" style={NO_ANSWER_HATCH} />
           no answer
           {!down && <span className="text-base font-normal text-slate-400">(the observer timed out)</span>}
@@ -456,7 +458,7 @@ function VoteCell({ vote }: { vote: Vote | undefined }) {
   const look = VOTE_LOOK[vote];
   return (
     <span className="flex flex-col" title={look.detail}>
-      <span className="inline-flex items-center gap-2 text-2xl font-bold" style={{ color: look.color }}>
+      <span className={`inline-flex items-center gap-2 text-2xl font-bold ${look.text}`}>
         <span aria-hidden>{look.mark}</span>
         {look.label}
       </span>

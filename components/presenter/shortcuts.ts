@@ -22,14 +22,6 @@ export const SHORTCUT_HELP: readonly ShortcutHelp[] = [
   { keys: ["Esc"], does: "Close a dialog or this help" },
 ];
 
-/** The slow-motion steps `s` cycles through. */
-export const SLOW_MOTION_STEPS = [1, 2, 3, 5, 10] as const;
-
-export function nextSlowMotion(current: number): number {
-  const next = SLOW_MOTION_STEPS.find((step) => step > current);
-  return next ?? SLOW_MOTION_STEPS[0];
-}
-
 /** Handlers by key: "space", "e", "c", "0"…"9", "n", "s", "p", "t", "?". */
 export type ShortcutHandlers = Partial<Record<string, (event: KeyboardEvent) => void>>;
 

@@ -41,10 +41,12 @@ export function useConfirm(enabled: boolean, setEnabled: (value: boolean) => voi
     });
   }, []);
 
+  const cancel = useCallback(() => answer(false), [answer]);
+
   const dialog = pending ? (
     <ConfirmDialog request={pending} onAnswer={answer} askAgain={enabled} onAskAgain={setEnabled} />
   ) : null;
-  return { ask, dialog, open: pending !== null, cancel: () => answer(false) };
+  return { ask, dialog, open: pending !== null, cancel };
 }
 
 function ConfirmDialog({

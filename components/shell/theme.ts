@@ -5,12 +5,6 @@ import { STORAGE_KEYS, writeStorage } from "./storage";
 
 export type Theme = "dark" | "light";
 
-/**
- * Runs in <head> before the first paint, so a light-theme page never flashes dark (and vice versa).
- * Kept tiny and self-contained: it is a string, not a module.
- */
-export const THEME_BOOT_SCRIPT = `try{var t=localStorage.getItem(${JSON.stringify(STORAGE_KEYS.theme)});if(t==="light"){var c=document.documentElement.classList;c.remove("dark");c.add("light")}}catch(e){}`;
-
 function currentTheme(): Theme {
   return typeof document !== "undefined" && document.documentElement.classList.contains("light") ? "light" : "dark";
 }

@@ -1,3 +1,4 @@
+import type { SafetyViolation } from "../../lib/report";
 import type { LockVote } from "./ports";
 
 /**
@@ -5,7 +6,7 @@ import type { LockVote } from "./ports";
  * the one place that counts them (STYLE.md #4, #5). Times are wall-clock ms.
  */
 export const engineEvents = {
-  requestArrived: (d: { requestId: number; instance: number; key: string; scheduledAt: number; startedAt: number; kind: "read" | "write" }) =>
+  requestArrived: (d: { requestId: number; instance: number; key: string; scheduledAt: number; startedAt: number; kind: "read" | "write" | "increment" }) =>
     ({ name: "request:arrived" as const, data: d }),
   requestEnded: (d: { requestId: number; instance: number; key: string; outcome: ReadOutcome; scheduledAt: number; endedAt: number; reason?: string }) =>
     ({ name: "request:ended" as const, data: d }),
@@ -24,7 +25,8 @@ export const engineEvents = {
     ({ name: "db:read-failed" as const, data: d }),
   lockAttempted: (d: { instance: number; resource: string; result: "acquired" | "contended" | "failed"; reason?: string; votes: LockVote[]; viaPeek?: boolean; at: number }) =>
     ({ name: "lock:attempted" as const, data: d }),
-  lockAcquired: (d: { instance: number; resource: string; value: string; holder: string; acquiredAt: number; validUntil: number; scope: "cluster" | "instance"; votes: LockVote[] }) =>
+  /** `fencingToken`: taken from the database's sequence at grant time (lockedWork "increment" only). */
+  lockAcquired: (d: { instance: number; resource: string; value: string; holder: string; acquiredAt: number; validUntil: number; scope: "cluster" | "instance"; votes: LockVote[]; fencingToken?: number }) =>
     ({ name: "lock:acquired" as const, data: d }),
   lockReleased: (d: { instance: number; resource: string; value: string; holder: string; at: number; ok: boolean }) =>
     ({ name: "lock:released" as const, data: d }),
@@ -38,6 +40,42 @@ export const engineEvents = {
     ({ name: "write-behind:dropped" as const, data: d }),
   instanceCrashed: (d: { instance: number; at: number; inFlight: number }) =>
     ({ name: "instance:crashed" as const, data: d }),
+  /**
+   * The protected read-modify-write of lockedWork "increment", as the database answered it. `holder`,
+   * `value`, `validUntil` and `token` are null when no lock was held (lock "none", or bypass).
+   * `staleAccepted`: persisted although the row had already accepted a newer token (fencing off).
+   * `highestToken`: the row's highest accepted token after the write (or at the refusal).
+   */
+  lockedWrite: (d: {
+    instance: number;
+    key: string;
+    resource: string;
+    holder: string | null;
+    value: string | null;
+    validUntil: number | null;
+    token: number | null;
+    counter: number;
+    at: number;
+    result: "accepted" | "rejected-stale" | "failed";
+    staleAccepted: boolean;
+    highestToken: number | null;
+    reason?: string;
+  }) => ({ name: "db:locked-write" as const, data: d }),
+  /**
+   * A simulated stop-the-world pause (a long GC) took hold of a lock holder between its read and its
+   * write: its work stops for `ms`; its timers and connections do not (in-process instances).
+   */
+  instancePaused: (d: { instance: number; holder: string; resource: string; at: number; ms: number; validUntil: number; simulated: true }) =>
+    ({ name: "instance:paused" as const, data: d }),
+  /** The paused holder runs again; `expired`: its grant's validity ended while it was paused. */
+  instanceResumed: (d: { instance: number; holder: string; resource: string; at: number; pausedMs: number; validUntil: number; expired: boolean }) =>
+    ({ name: "instance:resumed" as const, data: d }),
+  /**
+   * Emitted by the metrics collector (not the engine) when its safety checker finds a violation:
+   * two live grants, a write past its holder's validity, or a write accepted out of token order.
+   * Times are wall-clock ms, as in every engine event.
+   */
+  safetyViolation: (d: SafetyViolation) => ({ name: "safety:violation" as const, data: d }),
 };
 
 export type ReadOutcome = "hit" | "miss" | "staleServed" | "timeout" | "error";

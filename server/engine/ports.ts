@@ -48,6 +48,11 @@ export interface LockGrant {
   /** "cluster" locks exclude every instance; "instance" locks (in-process) only their own. */
   scope: "cluster" | "instance";
   votes: LockVote[];
+  /**
+   * Set by the engine, not the lock: a token from the database's own sequence, taken at grant time
+   * (lockedWork "increment"). The lock service has none to give — see OriginDatabase.nextFencingToken.
+   */
+  fencingToken?: number;
 }
 
 export type LockAttempt =

@@ -76,3 +76,21 @@ export function tokenMatches(given: string, expected: string): boolean {
   const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
+
+/**
+ * Cross-site WebSocket hijacking guard for the handshake: a browser always sends `Origin`, and a
+ * page of this lab sends its own (same host and port as the `Host` it connects to). Any other web
+ * page open in the presenter's browser would otherwise reach a loopback lab, where control needs no
+ * token. Clients that send no Origin (scripts, tests, the CLI) are not browsers and pass.
+ */
+export function sameOriginOrNone(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  if (host === undefined) return false;
+  try {
+    const parsed = new URL(origin);
+    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.host.toLowerCase() === host.toLowerCase();
+  } catch {
+    // "null" (a sandboxed frame, a file:// page) and anything unparsable.
+    return false;
+  }
+}

@@ -98,8 +98,16 @@ export function createCapacityModelDatabase(options: CapacityModelOptions): Orig
     if (query.kind === "read") {
       query.resolve(store.get(query.id));
     } else {
+      let row: Row;
+      try {
+        row = store.apply(query.request, clock.now());
+      } catch (error) {
+        // A refused write (stale fencing token) is served, not persisted.
+        query.reject(error);
+        return;
+      }
       counts.writes++;
-      query.resolve(store.apply(query.request, clock.now()));
+      query.resolve(row);
     }
   }
 
@@ -132,11 +140,20 @@ export function createCapacityModelDatabase(options: CapacityModelOptions): Orig
     },
 
     seed: (rows) => store.seed(rows),
+    // The sequence is not a query: it costs no slot, as a sequence's nextval is next to free.
+    nextFencingToken: () => (closed ? Promise.reject(new DatabaseClosedError("query")) : Promise.resolve(store.nextFencingToken())),
     peek: (id) => store.get(id),
     writeLog: () => store.writeLog(),
 
     stats(): DatabaseStats {
-      return { ...counts, running: running.size, queued: queue.size, inFlight: running.size + queue.size };
+      return {
+        ...counts,
+        running: running.size,
+        queued: queue.size,
+        inFlight: running.size + queue.size,
+        staleTokenRejected: store.staleTokens.rejected,
+        staleTokenAccepted: store.staleTokens.accepted,
+      };
     },
 
     async close() {

@@ -55,8 +55,8 @@ export function registerOriginDatabaseContract(
         { id: "u1", profile: alice },
         { id: "u2", profile: bob },
       ]);
-      expect(db.peek("u1")).toEqual({ id: "u1", profile: alice, version: 1, lastFencingToken: 0 });
-      expect(await run(db.read("u2"))).toEqual({ id: "u2", profile: bob, version: 1, lastFencingToken: 0 });
+      expect(db.peek("u1")).toEqual({ id: "u1", profile: alice, version: 1, lastFencingToken: 0, counter: 0 });
+      expect(await run(db.read("u2"))).toEqual({ id: "u2", profile: bob, version: 1, lastFencingToken: 0, counter: 0 });
       expect(db.stats()).toMatchObject({ reads: 1, writes: 0, writesSubmitted: 0, inFlight: 0 });
       expect(db.writeLog()).toEqual([]);
     });
@@ -81,12 +81,12 @@ export function registerOriginDatabaseContract(
       read!.version = 99;
       const peeked = db.peek("u1")!;
       peeked.profile.bio = "changed";
-      expect(db.peek("u1")).toEqual({ id: "u1", profile: alice, version: 1, lastFencingToken: 0 });
+      expect(db.peek("u1")).toEqual({ id: "u1", profile: alice, version: 1, lastFencingToken: 0, counter: 0 });
     });
 
     it("creates a missing row at version 1 on write and returns it", async () => {
       const row = await run(db.write({ id: "new", profile: alice, writer: "instance-1" }));
-      expect(row).toEqual({ id: "new", profile: alice, version: 1, lastFencingToken: 0 });
+      expect(row).toEqual({ id: "new", profile: alice, version: 1, lastFencingToken: 0, counter: 0 });
       expect(db.peek("new")).toEqual(row);
       expect(db.stats()).toMatchObject({ reads: 0, writes: 1, writesSubmitted: 1 });
     });
@@ -151,6 +151,48 @@ export function registerOriginDatabaseContract(
       expect(db.writeLog().map((entry) => entry.fencingToken)).toEqual([5, 3, undefined, 9]);
     });
 
+    it("keeps the counter through profile writes and sets it only when a write carries one", async () => {
+      await db.seed([{ id: "u1", profile: alice }]);
+      expect(db.peek("u1")?.counter).toBe(0);
+      expect((await run(db.write({ id: "u1", profile: alice, writer: "w", counter: 7 }))).counter).toBe(7);
+      expect((await run(db.write({ id: "u1", profile: bob, writer: "w" }))).counter).toBe(7);
+      expect((await run(db.write({ id: "u1", profile: bob, writer: "w", counter: 8 }))).counter).toBe(8);
+      await db.seed([{ id: "u1", profile: alice }]);
+      expect(db.peek("u1")).toMatchObject({ profile: alice, counter: 8 });
+      expect(db.writeLog().map((entry) => entry.counter)).toEqual([7, undefined, 8]);
+    });
+
+    it("hands out strictly increasing fencing tokens from its own sequence, without counting a query", async () => {
+      const tokens: number[] = [];
+      for (let i = 0; i < 5; i++) tokens.push(await run(db.nextFencingToken()));
+      tokens.push(...(await run(Promise.all([db.nextFencingToken(), db.nextFencingToken(), db.nextFencingToken()]))));
+      for (let i = 1; i < tokens.length; i++) expect(tokens[i]!).toBeGreaterThan(tokens[i - 1]!);
+      expect(new Set(tokens).size).toBe(tokens.length);
+      expect(db.stats()).toMatchObject({ reads: 0, writes: 0, writesSubmitted: 0 });
+    });
+
+    it("with rejectStaleToken refuses an older token with DB_STALE_TOKEN, persisting and logging nothing", async () => {
+      await db.seed([{ id: "u1", profile: alice }]);
+      await run(db.write({ id: "u1", profile: alice, writer: "new", fencingToken: 5, counter: 1, rejectStaleToken: true }));
+      const stale = run(db.write({ id: "u1", profile: bob, writer: "old", fencingToken: 4, counter: 1, rejectStaleToken: true }));
+      await expect(stale).rejects.toSatisfy((error) => error instanceof LabError && error.code === "DB_STALE_TOKEN");
+      expect(db.peek("u1")).toMatchObject({ profile: alice, version: 2, lastFencingToken: 5, counter: 1 });
+      expect(db.writeLog().map((entry) => entry.writer)).toEqual(["new"]);
+      // The same token again, and a newer one, are not stale.
+      await run(db.write({ id: "u1", profile: bob, writer: "same", fencingToken: 5, counter: 2, rejectStaleToken: true }));
+      await run(db.write({ id: "u1", profile: bob, writer: "newer", fencingToken: 6, counter: 3, rejectStaleToken: true }));
+      expect(db.peek("u1")).toMatchObject({ lastFencingToken: 6, counter: 3 });
+      expect(db.stats()).toMatchObject({ writes: 3, writesSubmitted: 4, staleTokenRejected: 1, staleTokenAccepted: 0 });
+    });
+
+    it("without rejectStaleToken accepts an older token, counts it, and keeps the highest on the row", async () => {
+      await db.seed([{ id: "u1", profile: alice }]);
+      await run(db.write({ id: "u1", profile: alice, writer: "new", fencingToken: 5, counter: 1 }));
+      const row = await run(db.write({ id: "u1", profile: bob, writer: "old", fencingToken: 4, counter: 1 }));
+      expect(row).toMatchObject({ profile: bob, version: 3, lastFencingToken: 5, counter: 1 });
+      expect(db.stats()).toMatchObject({ writes: 2, staleTokenRejected: 0, staleTokenAccepted: 1 });
+    });
+
     it("settles to nothing in flight once every query has finished", async () => {
       await db.seed([{ id: "u1", profile: alice }]);
       await run(Promise.all([db.read("u1"), db.read("u2"), db.write({ id: "u1", profile: bob, writer: "w" })]));
@@ -163,6 +205,8 @@ export function registerOriginDatabaseContract(
         inFlight: 0,
         rejected: 0,
         timedOut: 0,
+        staleTokenRejected: 0,
+        staleTokenAccepted: 0,
       });
       expect(db.stats().peakInFlight).toBeGreaterThanOrEqual(1);
     });
@@ -171,6 +215,7 @@ export function registerOriginDatabaseContract(
       await db.close();
       await expect(db.read("u1")).rejects.toSatisfy((error) => error instanceof LabError && error.code === "DB_CLOSED");
       await expect(db.write({ id: "u1", profile: alice, writer: "w" })).rejects.toMatchObject({ code: "DB_CLOSED" });
+      await expect(db.nextFencingToken()).rejects.toMatchObject({ code: "DB_CLOSED" });
       await db.close();
     });
   });

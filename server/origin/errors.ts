@@ -51,3 +51,22 @@ export class DatabaseOptionsError extends LabError {
     super("DB_INVALID_OPTIONS", `Invalid database options: ${message}`);
   }
 }
+
+/**
+ * A write carried a fencing token older than one the row already accepted, and fencing is enforced:
+ * the writer's lock ran out (a pause, a lost lock node) and someone newer has written since. Code
+ * `DB_STALE_TOKEN`.
+ */
+export class StaleTokenError extends LabError {
+  constructor(
+    readonly id: string,
+    readonly token: number,
+    readonly highestAccepted: number,
+  ) {
+    super(
+      "DB_STALE_TOKEN",
+      `Write to ${id} refused: its fencing token ${token} is older than ${highestAccepted}, already accepted. ` +
+        "The writer's lock had expired and a newer holder has written since.",
+    );
+  }
+}

@@ -1,3 +1,4 @@
+import { StaleTokenError } from "./errors";
 import type { Profile, Row, WriteLogEntry, WriteRequest } from "./types";
 
 /**
@@ -8,6 +9,9 @@ import type { Profile, Row, WriteLogEntry, WriteRequest } from "./types";
 export class RowStore {
   private readonly rows = new Map<string, Row>();
   private readonly log: WriteLogEntry[] = [];
+  private fencingSequence = 0;
+  /** Writes refused / accepted with a fencing token older than the row's highest. */
+  readonly staleTokens = { rejected: 0, accepted: 0 };
 
   get(id: string): Row | null {
     const row = this.rows.get(id);
@@ -27,19 +31,37 @@ export class RowStore {
         profile: { ...profile },
         version: existing ? existing.version + 1 : 1,
         lastFencingToken: existing?.lastFencingToken ?? 0,
+        counter: existing?.counter ?? 0,
       });
     }
   }
 
-  /** Persists one write at `atMs` and returns the row as it now stands. */
+  /** The database's own sequence: strictly increasing, never reused. */
+  nextFencingToken(): number {
+    return ++this.fencingSequence;
+  }
+
+  /**
+   * Persists one write at `atMs` and returns the row as it now stands. A token older than the row's
+   * highest is refused with StaleTokenError when the write asks for it (`rejectStaleToken`), and
+   * accepted — and counted — otherwise.
+   */
   apply(request: WriteRequest, atMs: number): Row {
     const existing = this.rows.get(request.id);
+    const highest = existing?.lastFencingToken ?? 0;
+    const stale = request.fencingToken !== undefined && request.fencingToken < highest;
+    if (stale && request.rejectStaleToken) {
+      this.staleTokens.rejected++;
+      throw new StaleTokenError(request.id, request.fencingToken!, highest);
+    }
+    if (stale) this.staleTokens.accepted++;
     const row: Row = {
       id: request.id,
       profile: { ...request.profile },
       version: (existing?.version ?? 0) + 1,
-      // Recorded as the highest seen, not rejected when stale: refusing old tokens is the safety lab's job.
-      lastFencingToken: Math.max(existing?.lastFencingToken ?? 0, request.fencingToken ?? 0),
+      // The highest seen: an accepted stale token does not move it back.
+      lastFencingToken: Math.max(highest, request.fencingToken ?? 0),
+      counter: request.counter ?? existing?.counter ?? 0,
     };
     this.rows.set(row.id, row);
     const entry: WriteLogEntry = {
@@ -51,6 +73,7 @@ export class RowStore {
     };
     if (request.writeId !== undefined) entry.writeId = request.writeId;
     if (request.fencingToken !== undefined) entry.fencingToken = request.fencingToken;
+    if (request.counter !== undefined) entry.counter = request.counter;
     this.log.push(Object.freeze(entry));
     return copyRow(row);
   }

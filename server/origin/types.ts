@@ -16,6 +16,11 @@ export interface Row {
   version: number;
   /** Highest fencing token a write to this row carried; 0 when none did. */
   lastFencingToken: number;
+  /**
+   * What the safety lab's protected read-modify-write adds one to. 0 for a new row; only a write
+   * that sets it changes it (profile writes keep it).
+   */
+  counter: number;
 }
 
 export interface WriteRequest {
@@ -23,8 +28,16 @@ export interface WriteRequest {
   profile: Profile;
   /** Who wrote it (e.g. `instance-2`), for the write log. */
   writer: string;
-  /** Optional fencing token; recorded as given (rejection of stale tokens comes with the safety lab). */
+  /** Optional fencing token; recorded as given, and kept on the row as the highest seen. */
   fencingToken?: number;
+  /**
+   * Fencing enforced: refuse this write with StaleTokenError (`DB_STALE_TOKEN`) when `fencingToken`
+   * is lower than the row's `lastFencingToken` — a conditional write, as `UPDATE … WHERE
+   * last_token <= $token` would be. Without it a stale token is accepted (and counted). @default false
+   */
+  rejectStaleToken?: boolean;
+  /** Sets the row's counter to this value; absent keeps the counter as it is. */
+  counter?: number;
   /** Caller's tag so write-behind accounting can match acknowledged writes to persisted ones. */
   writeId?: string;
 }
@@ -37,6 +50,8 @@ export interface WriteLogEntry {
   writer: string;
   writeId?: string;
   fencingToken?: number;
+  /** The counter the write set, when it set one. */
+  counter?: number;
 }
 
 export interface DatabaseStats {
@@ -56,6 +71,10 @@ export interface DatabaseStats {
   rejected: number;
   /** Failed after waiting longer than the timeout. */
   timedOut: number;
+  /** Writes refused because their fencing token was older than one the row had accepted (`rejectStaleToken`). */
+  staleTokenRejected: number;
+  /** Writes persisted although their fencing token was older than one the row had accepted (fencing not enforced). */
+  staleTokenAccepted: number;
 }
 
 export interface OriginDatabase {
@@ -68,5 +87,13 @@ export interface OriginDatabase {
   writeLog(): readonly WriteLogEntry[];
   /** Current row, read without counting (for checks and reports). */
   peek(id: string): Row | null;
+  /**
+   * The next fencing token: strictly greater than every one handed out before, from the database's
+   * own sequence (as PostgreSQL's `nextval`). Redlock cannot provide one: its lock value is a random
+   * string, and the five nodes share no counter — a majority of independent nodes has no single
+   * place where "next" is decided, and a node that restarts empty would start counting again. The
+   * resource being protected must hand out the order itself; then it can also check it.
+   */
+  nextFencingToken(): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,0 +1,283 @@
+"use client";
+
+/**
+ * The live charts: what the crowd got, what the database went through, how long answers took and
+ * what the locks did — per tick, converted to per second, never cumulative. Every annotation
+ * (faults, node toggles, expiries, crowds) is a vertical line on every chart.
+ */
+import { useMemo, type ReactElement, type ReactNode } from "react";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { TickFrame } from "@/lib/report";
+import { shortLabel, toChartRows, type ChartRow } from "./chart-data";
+import { OKABE_ITO, OUTCOME_COLORS } from "./palette";
+
+export interface ChartAnnotation {
+  /** Ms since t = 0. */
+  atMs: number;
+  label: string;
+}
+
+export interface LiveChartsProps {
+  /** The run's frames, oldest first. */
+  frames: readonly TickFrame[];
+  /** The run's tick, ms: per-tick counts × 1000 / tickMs = per second. */
+  tickMs: number;
+  /** The database's capacity (queries at once), drawn as a line on the in-flight chart. */
+  dbCapacity: number;
+  annotations: readonly ChartAnnotation[];
+  /** Chart height in px. @default 240 */
+  height?: number;
+}
+
+// Theme colours come from Tailwind's variables (the light theme remaps them): ticks take the
+// wrapper's text colour, the grid and the annotation labels take classes.
+const AXIS_TICK = { fill: "currentColor", fontSize: 14 };
+const AXIS_LINE = "currentColor";
+const ANNOTATION = "currentColor";
+
+export function LiveCharts({ frames, tickMs, dbCapacity, annotations, height = 240 }: LiveChartsProps) {
+  const rows = useMemo(() => toChartRows(frames, tickMs), [frames, tickMs]);
+  // The x axis runs from t = 0 to the last frame or the last annotation, whichever is later.
+  const lastS = Math.max(rows.at(-1)?.s ?? 0, ...annotations.map((a) => a.atMs / 1000), 1);
+  const notes = useMemo(() => layoutNotes(annotations, lastS), [annotations, lastS]);
+
+  const common = { rows, lastS, notes, height };
+  return (
+    <section aria-label="Live charts" data-testid="live-charts" className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
+      <ChartCard title="Requests per second, by outcome" testId="chart-requests" {...common}>
+        {(axes) => (
+          <AreaChart data={rows} margin={MARGIN}>
+            {axes("req/s")}
+            <Area dataKey="hit" name="hit" stackId="o" type="stepAfter" stroke={OUTCOME_COLORS.hit} fill={OUTCOME_COLORS.hit} fillOpacity={0.75} legendType="square" isAnimationActive={false} />
+            <Area dataKey="stale" name="stale" stackId="o" type="stepAfter" stroke={OUTCOME_COLORS.stale} fill={OUTCOME_COLORS.stale} fillOpacity={0.75} legendType="square" isAnimationActive={false} />
+            <Area dataKey="miss" name="miss" stackId="o" type="stepAfter" stroke={OUTCOME_COLORS.miss} fill={OUTCOME_COLORS.miss} fillOpacity={0.75} legendType="square" isAnimationActive={false} />
+            <Area dataKey="error" name="error" stackId="o" type="stepAfter" stroke={OUTCOME_COLORS.error} fill={OUTCOME_COLORS.error} fillOpacity={0.75} legendType="square" isAnimationActive={false} />
+            <Area dataKey="timeout" name="timeout" stackId="o" type="stepAfter" stroke={OUTCOME_COLORS.timeout} fill={OUTCOME_COLORS.timeout} fillOpacity={0.75} legendType="square" isAnimationActive={false} />
+          </AreaChart>
+        )}
+      </ChartCard>
+
+      <ChartCard
+        title="Hit ratio"
+        testId="chart-hit-ratio"
+        empty={rows.length > 0 && rows.every((r) => r.hitPct === null) ? "no read has ended yet" : null}
+        {...common}
+      >
+        {(axes) => (
+          <LineChart data={rows} margin={MARGIN}>
+            {axes("%", [0, 100])}
+            <Line dataKey="hitPct" name="hit ratio %" type="stepAfter" stroke={OKABE_ITO.bluishGreen} strokeWidth={3} dot={false} isAnimationActive={false} />
+          </LineChart>
+        )}
+      </ChartCard>
+
+      <ChartCard title="Database reads per second" testId="chart-db-reads" {...common}>
+        {(axes) => (
+          <LineChart data={rows} margin={MARGIN}>
+            {axes("reads/s")}
+            <Line dataKey="dbReads" name="reads submitted" type="stepAfter" stroke={OKABE_ITO.orange} strokeWidth={3} dot={false} isAnimationActive={false} />
+            <Line dataKey="dbReadsFailed" name="reads failed" type="stepAfter" stroke={OKABE_ITO.vermillion} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
+          </LineChart>
+        )}
+      </ChartCard>
+
+      <ChartCard title={`Database queries in flight · capacity ${dbCapacity}`} testId="chart-db-inflight" {...common}>
+        {(axes) => (
+          <AreaChart data={rows} margin={MARGIN}>
+            {axes("queries", [0, (max: number) => Math.max(max, dbCapacity * 1.2)])}
+            <Area dataKey="dbRunning" name="running" stackId="db" type="stepAfter" stroke={OKABE_ITO.skyBlue} fill={OKABE_ITO.skyBlue} fillOpacity={0.7} legendType="square" isAnimationActive={false} />
+            <Area dataKey="dbQueued" name="queued" stackId="db" type="stepAfter" stroke={OKABE_ITO.vermillion} fill={OKABE_ITO.vermillion} fillOpacity={0.6} legendType="square" isAnimationActive={false} />
+            <ReferenceLine
+              y={dbCapacity}
+              stroke={OKABE_ITO.yellow}
+              strokeWidth={2}
+              strokeDasharray="8 4"
+              label={{ value: `capacity ${dbCapacity}`, position: "insideBottomRight", fill: OKABE_ITO.yellow, fontSize: 14 }}
+            />
+          </AreaChart>
+        )}
+      </ChartCard>
+
+      <ChartCard
+        title="Latency, ms (answered requests)"
+        testId="chart-latency"
+        empty={rows.length > 0 && rows.every((r) => r.p50 === null) ? "no request has been answered" : null}
+        {...common}
+      >
+        {(axes) => (
+          <LineChart data={rows} margin={MARGIN}>
+            {axes("ms")}
+            <Line dataKey="p50" name="p50" type="stepAfter" stroke={OKABE_ITO.skyBlue} strokeWidth={3} dot={false} connectNulls={false} isAnimationActive={false} />
+            <Line dataKey="p99" name="p99" type="stepAfter" stroke={OKABE_ITO.orange} strokeWidth={3} dot={false} connectNulls={false} isAnimationActive={false} />
+          </LineChart>
+        )}
+      </ChartCard>
+
+      <ChartCard title="Lock attempts per second" testId="chart-locks" {...common}>
+        {(axes) => (
+          <LineChart data={rows} margin={MARGIN}>
+            {axes("/s")}
+            <Line dataKey="lockAttempts" name="attempts" type="stepAfter" stroke={OKABE_ITO.grey} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
+            <Line dataKey="lockContended" name="contended" type="stepAfter" stroke={OKABE_ITO.yellow} strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line dataKey="lockFailed" name="failed" type="stepAfter" stroke={OKABE_ITO.vermillion} strokeWidth={3} dot={false} isAnimationActive={false} />
+            {/* Grants are rare next to contention: a dot marks every tick that had one. */}
+            <Line dataKey="lockAcquired" name="acquired" type="stepAfter" stroke={OKABE_ITO.bluishGreen} strokeWidth={3} dot={AcquiredDot} isAnimationActive={false} />
+          </LineChart>
+        )}
+      </ChartCard>
+    </section>
+  );
+}
+
+const MARGIN = { top: 22, right: 16, bottom: 4, left: 4 };
+
+type AxisDomain = [number, number | ((max: number) => number)];
+
+interface CardProps {
+  title: string;
+  testId: string;
+  rows: ChartRow[];
+  lastS: number;
+  notes: Note[];
+  height: number;
+  /** Shown over the chart when there is nothing to draw. */
+  empty?: string | null;
+  /** Renders the chart; `axes(unit, domain?)` gives the shared axes, grid, tooltip, legend and annotations. */
+  children(axes: (unit: string, domain?: AxisDomain) => ReactNode): ReactNode;
+}
+
+function ChartCard({ title, testId, rows, lastS, notes, height, empty, children }: CardProps) {
+  const axes = (unit: string, domain?: AxisDomain) => [
+    <CartesianGrid key="grid" strokeDasharray="3 3" />,
+    <XAxis
+      key="x"
+      dataKey="s"
+      type="number"
+      domain={[0, lastS]}
+      allowDecimals
+      tick={AXIS_TICK}
+      tickFormatter={(s: number) => `${round1(s)} s`}
+      stroke={AXIS_LINE}
+    />,
+    <YAxis key="y" tick={AXIS_TICK} width={56} stroke={AXIS_LINE} domain={domain ?? [0, "auto"]} allowDecimals={false} tickFormatter={compact} />,
+    <Tooltip
+      key="tooltip"
+      isAnimationActive={false}
+      itemSorter={() => 0}
+      contentStyle={{ background: "var(--color-slate-900)", border: "1px solid var(--color-slate-700)", borderRadius: 8, fontSize: 14 }}
+      labelStyle={{ color: "var(--color-slate-200)" }}
+      labelFormatter={(s) => `t = ${round1(Number(s))} s`}
+      formatter={(value, name) => [value === null || value === undefined ? "—" : `${compact(Number(value))} ${unit}`, name]}
+    />,
+    <Legend key="legend" wrapperStyle={{ fontSize: 15, color: "var(--color-slate-300)" }} iconSize={14} itemSorter={null} />,
+    ...notes.map((note, i) => (
+      <ReferenceLine
+        key={`note-${i}`}
+        x={note.s}
+        className="lab-note"
+        stroke={ANNOTATION}
+        strokeOpacity={0.7}
+        strokeDasharray="4 3"
+        ifOverflow="extendDomain"
+        label={(props: { viewBox?: { x?: number; y?: number } }) => <NoteLabel viewBox={props.viewBox} text={note.short} full={note.label} row={note.row} anchor={note.anchor} />}
+      />
+    )),
+  ];
+  return (
+    <figure data-testid={testId} data-points={rows.length} className="flex flex-col gap-1 rounded-2xl border border-slate-800 bg-slate-900/50 p-3">
+      <figcaption className="px-1 text-lg font-semibold text-slate-200">{title}</figcaption>
+      <div
+        className="relative text-slate-400 [&_.lab-note]:text-slate-300 [&_.recharts-cartesian-grid_line]:stroke-slate-800"
+        style={{ height }}
+      >
+        <ResponsiveContainer width="100%" height={height}>
+          {children(axes) as ReactElement}
+        </ResponsiveContainer>
+        {empty && (
+          <p className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-lg text-slate-500">{empty}</p>
+        )}
+      </div>
+    </figure>
+  );
+}
+
+interface Note {
+  s: number;
+  label: string;
+  short: string;
+  row: number;
+  /** Near the right edge the label goes to the left of its line. */
+  anchor: "start" | "end";
+}
+
+/** Rows for the labels, greedily: each goes in the first row where it clears the previous label. */
+function layoutNotes(annotations: readonly ChartAnnotation[], lastS: number): Note[] {
+  // Estimated in seconds of the x axis, for a plot about 420 px wide and 7 px per character.
+  const secondsPerPx = lastS / 420;
+  const rowsEnd: number[] = [];
+  return [...annotations]
+    .sort((a, b) => a.atMs - b.atMs)
+    .map((a) => {
+      const s = a.atMs / 1000;
+      const short = shortLabel(a.label);
+      const anchor = s > lastS * 0.7 ? ("end" as const) : ("start" as const);
+      const width = (short.length * 7 + 10) * secondsPerPx;
+      const [from, to] = anchor === "start" ? [s, s + width] : [s - width, s];
+      let row = rowsEnd.findIndex((end) => end < from);
+      if (row === -1) row = rowsEnd.length < MAX_NOTE_ROWS ? rowsEnd.length : rowsEnd.indexOf(Math.min(...rowsEnd));
+      rowsEnd[row] = Math.max(rowsEnd[row] ?? Number.NEGATIVE_INFINITY, to);
+      return { s, label: a.label, short, row, anchor };
+    });
+}
+
+const MAX_NOTE_ROWS = 4;
+
+/** An annotation's short label at the top of its line, in its row. */
+function NoteLabel({ viewBox, text, full, row, anchor }: { viewBox?: { x?: number; y?: number }; text: string; full: string; row: number; anchor: "start" | "end" }) {
+  const x = viewBox?.x ?? 0;
+  const y = (viewBox?.y ?? 0) + 2 + row * 15;
+  return (
+    <text
+      x={anchor === "start" ? x + 4 : x - 4}
+      y={y}
+      dy={10}
+      textAnchor={anchor}
+      className="fill-slate-200 stroke-slate-950"
+      fontSize={13}
+      fontWeight={600}
+      paintOrder="stroke"
+      strokeWidth={3}
+    >
+      <title>{full}</title>
+      {text}
+    </text>
+  );
+}
+
+function AcquiredDot(props: { cx?: number; cy?: number; value?: number | null; index?: number }) {
+  if (!props.value || props.cx === undefined || props.cy === undefined) return <g key={props.index} />;
+  return <circle key={props.index} cx={props.cx} cy={props.cy} r={5} fill={OKABE_ITO.bluishGreen} className="stroke-slate-950" strokeWidth={1.5} />;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** 12, 1.5k, 12k: short y ticks for a projector. */
+function compact(n: number): string {
+  if (!Number.isFinite(n)) return "";
+  const abs = Math.abs(n);
+  if (abs >= 10_000) return `${Math.round(n / 1000)}k`;
+  if (abs >= 1000) return `${round1(n / 1000)}k`;
+  return `${round1(n)}`;
+}

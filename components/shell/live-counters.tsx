@@ -1,0 +1,67 @@
+/**
+ * The run's running totals, summed from its frames (per-tick windows from the one collector), for a
+ * room to read at a glance. When the run ends the summary shows the report's own totals.
+ */
+import type { TickFrame } from "@/lib/report";
+
+export interface CounterTotals {
+  requests: number;
+  hits: number;
+  stale: number;
+  dbReads: number;
+  lockAcquired: number;
+  failed: number;
+}
+
+export function totalsOf(frames: readonly TickFrame[]): CounterTotals {
+  const totals: CounterTotals = { requests: 0, hits: 0, stale: 0, dbReads: 0, lockAcquired: 0, failed: 0 };
+  for (const frame of frames) {
+    totals.requests += frame.arrivals;
+    totals.hits += frame.hits;
+    totals.stale += frame.staleServed;
+    totals.dbReads += frame.dbReads;
+    totals.lockAcquired += frame.lockAcquired;
+    totals.failed += frame.errors + frame.timeouts;
+  }
+  return totals;
+}
+
+export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFrame[]; dbCapacity: number }) {
+  const totals = totalsOf(frames);
+  const last = frames.at(-1);
+  const busy = last ? last.dbInFlight : 0;
+  const tiles: Array<{ id: string; label: string; value: string; tone?: "bad" | "warn" }> = [
+    { id: "requests", label: "requests so far", value: fmt(totals.requests) },
+    { id: "hits", label: "served from cache", value: fmt(totals.hits + totals.stale) },
+    { id: "db-reads", label: "database reads", value: fmt(totals.dbReads), tone: totals.dbReads > 10 ? "warn" : undefined },
+    { id: "lock-grants", label: "lock grants", value: fmt(totals.lockAcquired) },
+    { id: "failed", label: "errors + timeouts", value: fmt(totals.failed), tone: totals.failed > 0 ? "bad" : undefined },
+    {
+      id: "db-busy",
+      label: `DB busy now (capacity ${dbCapacity})`,
+      value: `${fmt(busy)}${last && last.dbQueued > 0 ? ` +${fmt(last.dbQueued)} queued` : ""}`,
+      tone: busy >= dbCapacity ? "bad" : undefined,
+    },
+  ];
+  return (
+    <dl data-testid="live-counters" className="grid grid-cols-2 gap-3 sm:grid-cols-3 2xl:grid-cols-6">
+      {tiles.map((tile) => (
+        <div
+          key={tile.id}
+          className={`flex flex-col rounded-xl border px-4 py-2 ${
+            tile.tone === "bad" ? "border-rose-500/60 bg-rose-950/40" : tile.tone === "warn" ? "border-amber-400/50 bg-amber-950/30" : "border-slate-800 bg-slate-900"
+          }`}
+        >
+          <dd data-testid={`counter-${tile.id}`} className="order-1 truncate font-mono text-3xl font-black tabular-nums">
+            {tile.value}
+          </dd>
+          <dt className="order-2 truncate text-sm text-slate-400">{tile.label}</dt>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString("en");
+}
