@@ -451,8 +451,11 @@ function LabPage({ boot }: { boot: BootParams }) {
         <p className="py-24 text-center text-2xl text-slate-500">Waiting for the lab server…</p>
       ) : (
         <div className={`flex flex-col gap-5 transition-opacity ${dim ? "opacity-60" : ""}`}>
-          <div className="grid gap-5 xl:grid-cols-[minmax(0,32rem)_minmax(0,1fr)] xl:items-start">
-            <aside className="flex min-w-0 flex-col gap-5" aria-label="Run and story">
+          {/* Side by side only where the lock grid keeps its full width beside the controls. */}
+          <div
+            className={`grid gap-5 min-[1800px]:items-start ${presenter ? "min-[1800px]:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]" : "min-[1800px]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
+          >
+            <aside className="grid min-w-0 gap-5 lg:grid-cols-2 lg:items-start min-[1800px]:grid-cols-1" aria-label="Run and story">
               <div className="panel">
                 <RunControls
                   run={view.run}

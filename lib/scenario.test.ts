@@ -5,7 +5,11 @@ import {
   KEY_DISTRIBUTIONS,
   LIMITS,
   LOCK_MODES,
+  LOCKED_WORK,
   NODE_FAULT_ACTIONS,
+  NODE_FAULT_FIELDS,
+  NODE_PERSISTENCE,
+  WRITE_BEHIND_BUFFERS,
   ON_LOCK_ERROR,
   STRATEGIES,
   WAITER_POLICIES,
@@ -50,6 +54,10 @@ const EXPECTED_DEFAULTS: Scenario = {
     writeRatio: 0,
   },
   faults: [],
+  lockedWork: "regenerate",
+  fencing: false,
+  nodeOptions: {},
+  writeBehindBuffer: "instance",
   timeScale: 1,
 };
 
@@ -162,7 +170,10 @@ const INVALID_CASES: InvalidCase[] = [
   { name: "crowd.keyDistribution", input: { crowd: { keyDistribution: "pareto" } }, field: "crowd.keyDistribution", message: badEnum(KEY_DISTRIBUTIONS) },
   { name: "node fault action", input: { faults: [nodeFault({ action: "explode" })] }, field: "faults.0.action", message: badEnum(NODE_FAULT_ACTIONS) },
   { name: "node fault action missing", input: { faults: [{ atMs: 0, node: "cache" }] }, field: "faults.0.action", message: badEnum(NODE_FAULT_ACTIONS) },
-  { name: "instance fault action", input: { faults: [instanceFault({ action: "freeze" })] }, field: "faults.0.action", message: /expected "crash"/ },
+  { name: "instance fault action", input: { faults: [instanceFault({ action: "freeze" })] }, field: "faults.0.action", message: badEnum(INSTANCE_FAULT_ACTIONS) },
+  { name: "lockedWork", input: { lockedWork: "decrement" }, field: "lockedWork", message: badEnum(LOCKED_WORK) },
+  { name: "writeBehindBuffer", input: { writeBehindBuffer: "disk" }, field: "writeBehindBuffer", message: badEnum(WRITE_BEHIND_BUFFERS) },
+  { name: "nodeOptions persistence", input: { nodeOptions: { "lock-3": { persistence: "aof" } } }, field: "nodeOptions.lock-3.persistence", message: badEnum(NODE_PERSISTENCE) },
   { name: "enum with the wrong case", input: { lock: "Redlock" }, field: "lock", message: badEnum(LOCK_MODES) },
 
   // ── wrong types ─────────────────────────────────────────────────────────────────────────────
@@ -181,6 +192,11 @@ const INVALID_CASES: InvalidCase[] = [
   { name: "crowd as an array", input: { crowd: [] }, field: "crowd", message: wrongType("object", "array") },
   { name: "crowd.writeRatio as a string", input: { crowd: { writeRatio: "10%" } }, field: "crowd.writeRatio", message: wrongType("number", "string") },
   { name: "faults as an object", input: { faults: {} }, field: "faults", message: wrongType("array", "object") },
+  { name: "fencing as a string", input: { fencing: "yes" }, field: "fencing", message: wrongType("boolean", "string") },
+  { name: "nodeOptions as an array", input: { nodeOptions: [] }, field: "nodeOptions", message: wrongType("record", "array") },
+  { name: "nodeOptions entry as a string", input: { nodeOptions: { "lock-1": "fsync-always" } }, field: "nodeOptions.lock-1", message: wrongType("object", "string") },
+  { name: "fault ms as a string", input: { faults: [nodeFault({ action: "latency", ms: "50" })] }, field: "faults.0.ms", message: wrongType("number", "string") },
+  { name: "fault instances as a number", input: { faults: [nodeFault({ action: "partition", instances: 1 })] }, field: "faults.0.instances", message: wrongType("array", "number") },
   { name: "faults as a string", input: { faults: "none" }, field: "faults", message: wrongType("array", "string") },
   { name: "fault as a string", input: { faults: ["crash lock-1"] }, field: "faults.0", message: wrongType("object", "string") },
   { name: "fault null", input: { faults: [null] }, field: "faults.0", message: wrongType("object", "null") },
@@ -196,6 +212,27 @@ const INVALID_CASES: InvalidCase[] = [
   { name: "node empty", input: { faults: [nodeFault({ node: "" })] }, field: "faults.0.node", message: /must be "cache" or "lock-1" … "lock-7"/ },
   { name: "node lock-10", input: { faults: [nodeFault({ node: "lock-10" })] }, field: "faults.0.node", message: /must be "cache" or "lock-1" … "lock-7"/ },
   { name: "node with padding", input: { faults: [nodeFault({ node: " cache" })] }, field: "faults.0.node", message: /must be "cache" or "lock-1" … "lock-7"/ },
+  { name: "nodeOptions on an unknown node", input: { nodeOptions: { redis: {} } }, field: "nodeOptions.redis", message: /must be "cache" or "lock-1" … "lock-7"/ },
+  { name: "nodeOptions on lock-0", input: { nodeOptions: { "lock-0": {} } }, field: "nodeOptions.lock-0", message: /must be "cache" or "lock-1" … "lock-7"/ },
+
+  // ── the safety lab's fault fields: each belongs to some actions, and some actions need one ───
+  { name: "latency without ms", input: { faults: [nodeFault({ action: "latency" })] }, field: "faults.0.ms", message: /latency needs "ms" \(the delay added to each command/ },
+  { name: "clock-jump without ms", input: { faults: [nodeFault({ action: "clock-jump" })] }, field: "faults.0.ms", message: /clock-jump needs "ms" \(how far the node's clock runs ahead/ },
+  { name: "clock-jump of 0 ms", input: { faults: [nodeFault({ action: "clock-jump", ms: 0 })] }, field: "faults.0.ms", message: /changes nothing/ },
+  { name: "ms on a crash", input: { faults: [nodeFault({ ms: 100 })] }, field: "faults.0.ms", message: /"ms" does not apply to crash; it is for latency \/ clock-jump/ },
+  { name: "jitterMs on a partition", input: { faults: [nodeFault({ action: "partition", jitterMs: 5 })] }, field: "faults.0.jitterMs", message: /"jitterMs" does not apply to partition; it is for latency/ },
+  { name: "delayedRestartMs on a crash", input: { faults: [nodeFault({ delayedRestartMs: 5 })] }, field: "faults.0.delayedRestartMs", message: /"delayedRestartMs" does not apply to crash; it is for restart/ },
+  { name: "instances on a latency", input: { faults: [nodeFault({ action: "latency", ms: 5, instances: [1] })] }, field: "faults.0.instances", message: /"instances" does not apply to latency; it is for partition \/ heal/ },
+  { name: "instances empty", input: { faults: [nodeFault({ action: "partition", instances: [] })] }, field: "faults.0.instances", message: /Too small: expected array to have >=1 items/ },
+  { name: "instances twice the same", input: { faults: [nodeFault({ action: "partition", instances: [2, 2] })] }, field: "faults.0.instances", message: /each instance may be named once/ },
+  { name: "instances with a zero", input: { faults: [nodeFault({ action: "partition", instances: [0] })] }, field: "faults.0.instances.0", message: tooSmall(1) },
+  { name: "latency ms negative", input: { faults: [nodeFault({ action: "latency", ms: -1 })] }, field: "faults.0.ms", message: tooSmall(0) },
+  { name: "latency ms non-integer", input: { faults: [nodeFault({ action: "latency", ms: 1.5 })] }, field: "faults.0.ms", message: wholeMs },
+  { name: "jitterMs above 600000", input: { faults: [nodeFault({ action: "latency", ms: 1, jitterMs: 600_001 })] }, field: "faults.0.jitterMs", message: tooBig(600_000) },
+  { name: "pause without ms", input: { faults: [instanceFault({ action: "pause" })] }, field: "faults.0.ms", message: /pause needs "ms"/ },
+  { name: "pause of 0 ms", input: { faults: [instanceFault({ action: "pause", ms: 0 })] }, field: "faults.0.ms", message: tooSmall(1) },
+  { name: "ms on an instance crash", input: { faults: [instanceFault({ ms: 100 })] }, field: "faults.0.ms", message: /"ms" does not apply to crash; it is for pause/ },
+  { name: "instance fault with a node fault's field", input: { faults: [instanceFault({ action: "pause", ms: 5, jitterMs: 1 })] }, field: "faults.0.jitterMs", message: /unknown key "jitterMs"/ },
 
   // ── top-level numbers ───────────────────────────────────────────────────────────────────────
   { name: "seed non-integer", input: { seed: 1.5 }, field: "seed", message: notInt },
@@ -335,6 +372,30 @@ const INVALID_CASES: InvalidCase[] = [
     message: /instance 5 does not exist: this scenario has instances = 4/,
   },
   {
+    name: "partition cutting off instance 5 with instances 4",
+    input: { faults: [nodeFault({ node: "lock-1", action: "partition", instances: [1, 5] })] },
+    field: "faults.0.instances.1",
+    message: /instance 5 does not exist: this scenario has instances = 4/,
+  },
+  {
+    name: "nodeOptions on lock-6 when lockNodes is 5",
+    input: { nodeOptions: { "lock-6": { persistence: "fsync-always" } } },
+    field: "nodeOptions.lock-6",
+    message: /lock-6 does not exist: this scenario has lockNodes = 5/,
+  },
+  {
+    name: "fencing with lockedWork regenerate",
+    input: { lock: "redlock", fencing: true },
+    field: "fencing",
+    message: /fencing guards the database write of lockedWork "increment"/,
+  },
+  {
+    name: "fencing without a lock",
+    input: { lockedWork: "increment", fencing: true },
+    field: "fencing",
+    message: /fencing tokens are handed out with lock grants: choose a lock other than "none"/,
+  },
+  {
     name: "sneaker-drop expireAtMs equal to durationMs",
     input: { durationMs: 1000 },
     field: "crowd.expireAtMs",
@@ -378,6 +439,7 @@ const UNKNOWN_KEY_CASES: { name: string; input: unknown; issues: ScenarioIssue[]
   { name: "crowd typo", input: { crowd: { client: 5 } }, issues: [unknownKey("crowd.client")] },
   { name: "node fault typo", input: { faults: [nodeFault({ atms: 5 })] }, issues: [unknownKey("faults.0.atms")] },
   { name: "node fault extra key", input: { faults: [nodeFault({ foo: 1 })] }, issues: [unknownKey("faults.0.foo")] },
+  { name: "nodeOptions typo", input: { nodeOptions: { "lock-2": { persistance: "none" } } }, issues: [unknownKey("nodeOptions.lock-2.persistance")] },
   { name: "instance fault typo", input: { faults: [instanceFault({ at: 5 })] }, issues: [unknownKey("faults.0.at")] },
   { name: "typo in the second fault", input: { faults: [nodeFault(), instanceFault({ actoin: "crash" })] }, issues: [unknownKey("faults.1.actoin")] },
   {
@@ -502,10 +564,54 @@ describe("parseScenario accepts every valid value", () => {
   });
 
   it("accepts node faults on the cache and on every existing lock node, with every node action", () => {
+    // An action that needs a field gets it (latency and clock-jump need ms); the rest go bare.
+    const needed = (action: string) =>
+      Object.fromEntries(
+        Object.entries(NODE_FAULT_FIELDS)
+          .filter(([, rule]) => (rule.required as readonly string[]).includes(action))
+          .map(([field]) => [field, 25]),
+      );
     const faults = NODE_FAULT_ACTIONS.flatMap((action, i) =>
-      ["cache", "lock-1", "lock-2", "lock-3", "lock-4", "lock-5"].map((node) => ({ atMs: i * 1000, node, action })),
+      ["cache", "lock-1", "lock-2", "lock-3", "lock-4", "lock-5"].map((node) => ({ atMs: i * 1000, node, action, ...needed(action) })),
     );
     expect(parsedOk({ faults }).faults).toStrictEqual(faults);
+  });
+
+  it("accepts every fault field on each action it belongs to, and keeps it as given (no defaults added)", () => {
+    const faults = [
+      { atMs: 0, node: "lock-1", action: "latency", ms: 0, jitterMs: 0 },
+      { atMs: 1, node: "lock-2", action: "latency", ms: 60_000, jitterMs: 600_000 },
+      { atMs: 2, node: "lock-3", action: "clock-jump", ms: 1 },
+      { atMs: 3, node: "lock-3", action: "restart" },
+      { atMs: 4, node: "lock-3", action: "restart", delayedRestartMs: 0 },
+      { atMs: 5, node: "lock-4", action: "restart", delayedRestartMs: 8000 },
+      { atMs: 6, node: "lock-1", action: "partition" },
+      { atMs: 7, node: "lock-1", action: "partition", instances: [1] },
+      { atMs: 8, node: "cache", action: "partition", instances: [4, 2] },
+      { atMs: 9, node: "lock-1", action: "heal", instances: [1, 2, 3, 4] },
+      { atMs: 10, node: "lock-1", action: "heal" },
+      { atMs: 11, instance: 2, action: "pause", ms: 3000 },
+      { atMs: 12, instance: 4, action: "pause", ms: 1 },
+    ];
+    expect(parsedOk({ faults }).faults).toStrictEqual(faults);
+  });
+
+  it("accepts the safety lab's keys, each value", () => {
+    for (const lockedWork of LOCKED_WORK) expect(parsedOk({ lockedWork }).lockedWork).toBe(lockedWork);
+    for (const writeBehindBuffer of WRITE_BEHIND_BUFFERS) expect(parsedOk({ writeBehindBuffer }).writeBehindBuffer).toBe(writeBehindBuffer);
+    expect(parsedOk({ lock: "redlock", lockedWork: "increment", fencing: true })).toMatchObject({ fencing: true, lockedWork: "increment" });
+    expect(parsedOk({ lock: "local", lockedWork: "increment", fencing: true }).fencing).toBe(true);
+    expect(parsedOk({ lockedWork: "increment" })).toMatchObject({ lock: "none", fencing: false });
+  });
+
+  it("accepts nodeOptions on the cache and on existing lock nodes, filling in persistence", () => {
+    const scenario = parsedOk({ lockNodes: 3, nodeOptions: { cache: {}, "lock-1": { persistence: "fsync-always" }, "lock-3": { persistence: "none" } } });
+    expect(scenario.nodeOptions).toStrictEqual({
+      cache: { persistence: "none" },
+      "lock-1": { persistence: "fsync-always" },
+      "lock-3": { persistence: "none" },
+    });
+    for (const persistence of NODE_PERSISTENCE) expect(parsedOk({ nodeOptions: { "lock-7": { persistence } }, lockNodes: 7 }).nodeOptions).toStrictEqual({ "lock-7": { persistence } });
   });
 
   it("accepts lock-7 when lockNodes is LIMITS.maxLockNodes", () => {
@@ -518,8 +624,9 @@ describe("parseScenario accepts every valid value", () => {
   });
 
   it("accepts instance faults on every existing instance", () => {
+    // pause needs ms; crash takes none.
     const faults = INSTANCE_FAULT_ACTIONS.flatMap((action) =>
-      [1, 2, 3, 4].map((instance) => ({ atMs: 500, instance, action })),
+      [1, 2, 3, 4].map((instance) => ({ atMs: 500, instance, action, ...(action === "pause" ? { ms: 3000 } : {}) })),
     );
     expect(parsedOk({ faults }).faults).toStrictEqual(faults);
     const last = [{ atMs: 0, instance: LIMITS.maxInstances, action: "crash" }];

@@ -45,8 +45,8 @@ export const NODE_FAULT_FIELDS = {
   jitterMs: { actions: ["latency"], required: [] },
   /** restart: the node stays down at least this long before it comes back (antirez's fix: ≥ the lock TTL). */
   delayedRestartMs: { actions: ["restart"], required: [] },
-  /** partition / heal / latency: only these instances are cut off (healed, slowed); absent means all. */
-  instances: { actions: ["partition", "heal", "latency"], required: [] },
+  /** partition / heal: only these instances are cut off (healed); absent means the whole node. */
+  instances: { actions: ["partition", "heal"], required: [] },
 } as const satisfies Record<string, { actions: readonly NodeFaultAction[]; required: readonly NodeFaultAction[] }>;
 export type NodeFaultAction = (typeof NODE_FAULT_ACTIONS)[number];
 
@@ -131,6 +131,9 @@ const nodeFaultSchema = z
       } else if (!given && (rule.required as readonly string[]).includes(fault.action)) {
         ctx.addIssue({ code: "custom", path: [field], message: `${fault.action} needs "${field}" (${REQUIRED_FIELD_MEANING[`${fault.action}.${field}`] ?? field})` });
       }
+    }
+    if (fault.action === "clock-jump" && fault.ms === 0) {
+      ctx.addIssue({ code: "custom", path: ["ms"], message: "a clock jump of 0 ms changes nothing: give at least 1 ms" });
     }
     if (fault.instances && new Set(fault.instances).size !== fault.instances.length) {
       ctx.addIssue({ code: "custom", path: ["instances"], message: "each instance may be named once" });

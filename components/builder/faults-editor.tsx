@@ -249,9 +249,10 @@ export function FaultsEditor({ faults, lockNodes, instances, expireAtMs, onFault
                           }}
                         />
                       ) : (
-                        <div key={key} className="flex w-48 flex-col gap-1">
+                        <div key={key} className="flex w-64 flex-col gap-1">
                           <label htmlFor={`${base}-${key}`} className="text-base font-semibold text-slate-300">
-                            Fault {n} {key === "ms" ? msTitle(row.action) : EXTRA_TITLE[key]} <span className="font-normal text-slate-500">(ms)</span>
+                            Fault {n} {key === "ms" ? msTitle(row.action) : EXTRA_TITLE[key]}{" "}
+                            <span className="font-normal text-slate-500">(ms{isRequired(isInstance, key, row.action) ? "" : ", optional"})</span>
                           </label>
                           <NumberInput
                             id={`${base}-${key}`}

@@ -56,7 +56,7 @@ export function NodeOptionsEditor({ nodeOptions, lockNodes, onNodeOptions, probl
               className={`flex flex-col gap-1 rounded-xl border-2 p-3 ${nodeProblems.length > 0 ? "border-rose-500/70" : "border-slate-800 bg-slate-900"}`}
             >
               <label htmlFor={id} className="flex items-baseline justify-between gap-2">
-                <span className="font-mono text-xl font-semibold text-slate-100">{node}</span>
+                <span className="font-mono text-xl font-semibold text-slate-100">{node}</span>{" "}
                 <span className="text-base text-slate-400">persistence{extra ? " (not in this scenario)" : ""}</span>
               </label>
               <ChoiceInput

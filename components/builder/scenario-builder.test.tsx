@@ -170,7 +170,7 @@ describe("faults and node options", () => {
     const html = render({ lockNodes: 3, nodeOptions: { "lock-2": { persistence: "fsync-always" }, "lock-5": { persistence: "fsync-always" } } });
     for (const node of ["cache", "lock-1", "lock-2", "lock-3", "lock-5"]) expect(html).toContain(`name="nodeOptions.${node}.persistence"`);
     expect(html).not.toContain('name="nodeOptions.lock-4.persistence"');
-    expect(text(html)).toContain("lock-5persistence (not in this scenario)");
+    expect(text(html)).toContain("lock-5 persistence (not in this scenario)");
     expect(text(html)).toMatch(/Problem:.*lock-5 does not exist/);
   });
 

@@ -108,7 +108,6 @@ export function ScenarioBuilder({ value, onChange, disabled = false, disabledRea
                   id={`${idPrefix}-${field.path.replace(/\./g, "-")}`}
                   value={getAt(value, field.path) ?? getAt(defaults, field.path)}
                   defaultValue={getAt(defaults, field.path)}
-                  isSet={getAt(value, field.path) !== undefined}
                   view={view}
                   problems={problems.get(field.path) ?? []}
                   disabled={disabled}
@@ -159,7 +158,6 @@ interface FieldProps {
   id: string;
   value: unknown;
   defaultValue: unknown;
-  isSet: boolean;
   view: ScenarioView;
   problems: readonly string[];
   disabled: boolean;
@@ -183,7 +181,7 @@ function Field({ field, id, value, defaultValue, view, problems, disabled, onVal
       className={`flex flex-col gap-2 rounded-xl border-2 p-4 transition-opacity ${invalid ? "border-rose-500/70 bg-rose-950/20" : "border-slate-800 bg-slate-900"} ${unused && !invalid ? "opacity-55 focus-within:opacity-100 hover:opacity-100" : ""}`}
     >
       <label htmlFor={id} className="flex flex-wrap items-baseline justify-between gap-x-3">
-        <span className="text-xl font-semibold text-slate-100">{field.title}</span>
+        <span className="text-xl font-semibold text-slate-100">{field.title}</span>{" "}
         <code className="font-mono text-base text-slate-400">{field.path}</code>
       </label>
       <p id={helpId} className="text-base leading-snug text-slate-300">

@@ -36,7 +36,8 @@ export interface RunControlsProps {
 }
 
 const BIG =
-  "inline-flex h-16 items-center justify-center gap-3 rounded-xl px-6 text-2xl font-bold shadow transition-colors " +
+  "inline-flex min-h-16 w-full items-center justify-center gap-3 rounded-xl px-4 py-2 text-xl font-bold leading-tight shadow transition-colors " +
+  "@lg:text-2xl @3xl:w-auto @3xl:px-6 " +
   "focus-visible:outline-none focus-visible:ring-4 focus-visible:ring-amber-300/70 " +
   // Disabled looks the same for every button: grey, whatever its colour when live.
   "disabled:cursor-not-allowed disabled:border-slate-700! disabled:bg-slate-800! disabled:text-slate-500! disabled:shadow-none";
@@ -71,7 +72,7 @@ export function RunControls({
   const notRunning = running ? undefined : "Start a run first";
 
   return (
-    <section aria-label="Run controls" data-testid="run-controls" data-run-status={run.status} className="flex flex-col gap-4">
+    <section aria-label="Run controls" data-testid="run-controls" data-run-status={run.status} className="@container flex flex-col gap-4">
       <RunStatusLine run={run} busy={busy} />
 
       {!canControl && (
@@ -80,7 +81,8 @@ export function RunControls({
         </p>
       )}
 
-      <div className="flex flex-wrap gap-3">
+      {/* Two columns in a narrow panel, one row when there is room. */}
+      <div className="grid grid-cols-2 gap-3 @3xl:flex @3xl:flex-wrap">
         <button
           type="button"
           data-testid="run-start"
@@ -128,7 +130,7 @@ export function RunControls({
         <button
           type="button"
           data-testid="lab-reset"
-          className={`${BIG} border-2 border-slate-500 bg-slate-900 text-slate-100 hover:border-slate-300`}
+          className={`${BIG} col-span-2 border-2 border-slate-500 bg-slate-900 text-slate-100 hover:border-slate-300`}
           disabled={!canCommand}
           title="Stops any run and brings every Redis node back up"
           onClick={onReset}

@@ -49,7 +49,22 @@ const BUTTON: Record<WireNodeAction, string> = {
   start: "bg-emerald-500 hover:bg-emerald-400 text-slate-950",
 };
 
-const ROW_GRID = "md:grid md:grid-cols-[9rem_10rem_minmax(14rem,1fr)_9rem_10rem_15rem] md:items-center md:gap-x-5";
+/**
+ * Rows follow the grid's own width (container queries), not the window's: the grid may sit in a
+ * side column. Narrow (a phone): two columns. Medium: two lines per node. Wide: one table row.
+ */
+const ROW_LAYOUT =
+  "grid grid-cols-2 items-center gap-x-4 gap-y-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @5xl:grid @5xl:grid-cols-[7rem_8.5rem_minmax(11rem,1fr)_6.5rem_9.5rem_12.5rem]";
+const CELL = {
+  node: "@xl:w-[7rem]",
+  state: "@xl:w-[8.5rem]",
+  holder: "col-span-2 @xl:min-w-[11rem] @xl:flex-1 @5xl:col-span-1",
+  /** Ends the first line in the medium layout. */
+  lineBreak: "hidden @xl:block @xl:h-0 @xl:basis-full @5xl:hidden",
+  ttl: "@xl:w-[6.5rem]",
+  vote: "@xl:w-[9.5rem]",
+  actions: "col-span-2 @xl:flex-1 @5xl:col-span-1",
+} as const;
 
 export function LockGrid({ nodes, frames, lockNodes, now, canControl, onAction, lock = "redlock", lockTtlMs }: LockGridProps) {
   const latest = frames.at(-1);
@@ -95,7 +110,7 @@ export function LockGrid({ nodes, frames, lockNodes, now, canControl, onAction, 
   const holders = holdersOnNodes(quorum.map((r) => ({ nodeId: r.id, reading: r.holder })));
 
   return (
-    <section aria-label="Lock grid" data-testid="lock-grid" className="flex flex-col gap-4">
+    <section aria-label="Lock grid" data-testid="lock-grid" className="@container flex flex-col gap-4">
       {cache && (
         <div className="flex flex-col gap-2">
           <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">Cache node</h3>
@@ -109,7 +124,10 @@ export function LockGrid({ nodes, frames, lockNodes, now, canControl, onAction, 
         </h3>
         <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} />
         <div role="table" aria-label="Lock nodes" className="flex flex-col rounded-2xl border border-slate-800 bg-slate-900/50">
-          <div role="row" className={`hidden px-5 py-2 text-sm font-semibold uppercase tracking-wider text-slate-500 ${ROW_GRID}`}>
+          <div
+            role="row"
+            className="hidden px-5 py-2 text-sm font-semibold uppercase tracking-wider text-slate-500 @5xl:grid @5xl:grid-cols-[7rem_8.5rem_minmax(11rem,1fr)_6.5rem_9.5rem_12.5rem] @5xl:gap-x-5"
+          >
             <span role="columnheader">node</span>
             <span role="columnheader">state</span>
             <span role="columnheader">holder (read from the node)</span>
@@ -222,7 +240,7 @@ function QuorumLine({
         {look.mark}
       </span>
       <div className="flex flex-col">
-        <p className="text-2xl font-bold tabular-nums md:text-3xl">{headline}</p>
+        <p className="text-2xl font-bold tabular-nums @4xl:text-3xl">{headline}</p>
         {detail && <p className={`text-lg font-semibold ${look.detail}`}>{detail}</p>}
         {split && (
           <p className="text-lg font-semibold text-yellow-200">
@@ -269,8 +287,8 @@ function NodeButtons({ node, canControl, onAction }: RowActionsProps) {
   }
 
   return (
-    <div className="flex flex-col items-stretch gap-1 md:items-end">
-      <div className="flex flex-wrap gap-2 md:justify-end">
+    <div className="flex flex-col items-stretch gap-1 @xl:items-end">
+      <div className="flex flex-wrap gap-2 @xl:justify-end">
         {availableActions(node.state).map((action) => (
           <button
             key={action}
@@ -329,17 +347,21 @@ function CacheRow({
     <div
       data-testid="lock-grid-cache"
       data-state={node.state}
-      className={`flex flex-col gap-3 rounded-2xl border-2 px-5 py-3 md:grid md:grid-cols-[9rem_10rem_minmax(14rem,1fr)_15rem] md:items-center md:gap-x-5 ${look.card}`}
+      className={`grid grid-cols-2 items-center gap-x-4 gap-y-3 rounded-2xl border-2 px-5 py-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @5xl:grid @5xl:grid-cols-[7rem_8.5rem_minmax(11rem,1fr)_12.5rem] ${look.card}`}
     >
-      <span className="font-mono text-2xl font-bold">cache</span>
-      <StateCell node={node} now={now} />
-      <span className="text-lg text-slate-300">
+      <span className={`font-mono text-2xl font-bold ${CELL.node}`}>cache</span>
+      <div className={CELL.state}>
+        <StateCell node={node} now={now} />
+      </div>
+      <span className="col-span-2 text-lg text-slate-300 @xl:min-w-[11rem] @xl:flex-1 @5xl:col-span-1">
         {node.state === "up" ? "holds the hot key; every hit is served here" : "down: every request goes to the database"}
         {frame && frame.hitRatio !== null && (
           <span className="ml-3 font-mono text-slate-400 tabular-nums">hit ratio {(frame.hitRatio * 100).toFixed(1)}% this tick</span>
         )}
       </span>
-      <NodeButtons node={node} canControl={canControl} onAction={onAction} />
+      <div className="col-span-2 @5xl:col-span-1">
+        <NodeButtons node={node} canControl={canControl} onAction={onAction} />
+      </div>
     </div>
   );
 }
@@ -375,25 +397,26 @@ function LockRow({
       data-testid={`lock-row-${id}`}
       data-state={node?.state ?? "unknown"}
       data-holder={holder.kind === "held" ? holder.holder : holder.kind}
-      className={`flex flex-wrap gap-y-3 border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_GRID} ${tint} ${inQuorum ? "" : "opacity-50"}`}
+      className={`border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_LAYOUT} ${tint} ${inQuorum ? "" : "opacity-50"}`}
     >
-      <div role="cell" className="flex basis-1/2 flex-col">
+      <div role="cell" className={`flex flex-col ${CELL.node}`}>
         <span className="font-mono text-2xl font-bold">{id}</span>
         {!inQuorum && <span className="text-sm text-slate-400">not used by this run</span>}
       </div>
-      <div role="cell" className="basis-1/2">
+      <div role="cell" className={CELL.state}>
         <StateCell node={node} now={now} />
       </div>
-      <div role="cell" data-testid="lock-holder" className="basis-full">
+      <div role="cell" data-testid="lock-holder" className={CELL.holder}>
         <HolderCell holder={holder} down={down} />
       </div>
-      <div role="cell" data-testid="lock-ttl" className="basis-1/2">
+      <div aria-hidden className={CELL.lineBreak} />
+      <div role="cell" data-testid="lock-ttl" className={CELL.ttl}>
         <TtlCell pttl={pttl} lockTtlMs={lockTtlMs} />
       </div>
-      <div role="cell" data-testid="lock-vote" className="basis-1/2">
+      <div role="cell" data-testid="lock-vote" className={CELL.vote}>
         <VoteCell vote={vote} />
       </div>
-      <div role="cell" className="basis-full">
+      <div role="cell" className={CELL.actions}>
         <NodeButtons node={node} canControl={canControl} onAction={onAction} />
       </div>
     </div>

@@ -31,15 +31,15 @@ export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFram
   const last = frames.at(-1);
   const busy = last ? last.dbInFlight : 0;
   const tiles: Array<{ id: string; label: string; value: string; tone?: "bad" | "warn" }> = [
-    { id: "requests", label: "requests so far", value: fmt(totals.requests) },
-    { id: "hits", label: "served from cache", value: fmt(totals.hits + totals.stale) },
-    { id: "db-reads", label: "database reads", value: fmt(totals.dbReads), tone: totals.dbReads > 10 ? "warn" : undefined },
+    { id: "requests", label: "requests", value: fmt(totals.requests) },
+    { id: "hits", label: "from cache", value: fmt(totals.hits + totals.stale) },
+    { id: "db-reads", label: "DB reads", value: fmt(totals.dbReads), tone: totals.dbReads > 10 ? "warn" : undefined },
     { id: "lock-grants", label: "lock grants", value: fmt(totals.lockAcquired) },
     { id: "failed", label: "errors + timeouts", value: fmt(totals.failed), tone: totals.failed > 0 ? "bad" : undefined },
     {
       id: "db-busy",
-      label: `DB busy now (capacity ${dbCapacity})`,
-      value: `${fmt(busy)}${last && last.dbQueued > 0 ? ` +${fmt(last.dbQueued)} queued` : ""}`,
+      label: last && last.dbQueued > 0 ? `DB now, ${fmt(last.dbQueued)} queued` : "DB queries now",
+      value: `${fmt(busy)}/${fmt(dbCapacity)}`,
       tone: busy >= dbCapacity ? "bad" : undefined,
     },
   ];
@@ -55,7 +55,7 @@ export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFram
           <dd data-testid={`counter-${tile.id}`} className="order-1 truncate font-mono text-3xl font-black tabular-nums">
             {tile.value}
           </dd>
-          <dt className="order-2 truncate text-sm text-slate-400">{tile.label}</dt>
+          <dt className="order-2 truncate text-base text-slate-400">{tile.label}</dt>
         </div>
       ))}
     </dl>

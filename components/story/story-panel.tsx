@@ -39,19 +39,19 @@ export function StoryPanel({ presetId, beat, onBeat, disabled = false }: StoryPa
       data-testid="story-panel"
       data-preset={preset.id}
       data-beat={current}
-      className="flex flex-col gap-4 rounded-2xl border-2 border-slate-800 bg-slate-900 p-4 sm:p-6"
+      className="@container flex flex-col gap-4 rounded-2xl border-2 border-slate-800 bg-slate-900 p-4 sm:p-6"
     >
       <p className="text-lg font-semibold uppercase tracking-widest text-amber-300">{preset.title}</p>
-      <h2 id={titleId} className="text-2xl font-black leading-tight tracking-tight sm:text-4xl">
+      <h2 id={titleId} className="text-2xl font-black leading-tight tracking-tight @2xl:text-4xl">
         <span className="text-slate-400">
           Beat {current} of {total}:
         </span>{" "}
         {step.title}
       </h2>
-      <p data-testid="story-narration" className="text-xl leading-snug text-slate-50 sm:text-3xl">
+      <p data-testid="story-narration" className="text-xl leading-snug text-slate-50 @2xl:text-3xl">
         {step.narration}
       </p>
-      <p data-testid="story-watch" className="rounded-xl border-2 border-amber-400/60 bg-amber-950/30 px-4 py-3 text-lg leading-snug wrap-anywhere sm:px-5 sm:text-2xl">
+      <p data-testid="story-watch" className="rounded-xl border-2 border-amber-400/60 bg-amber-950/30 px-4 py-3 text-lg leading-snug wrap-anywhere @2xl:px-5 @2xl:text-2xl">
         <span className="font-bold text-amber-300">Watch: </span>
         {watch}
       </p>

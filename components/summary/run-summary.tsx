@@ -7,7 +7,7 @@
  */
 import type { ReactNode } from "react";
 import { ticksToCsv } from "@/lib/csv";
-import type { Report } from "@/lib/report";
+import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS } from "../charts/palette";
 
@@ -68,9 +68,9 @@ export function RunSummary({ report, fileName }: RunSummaryProps) {
           <p className="text-2xl font-bold">{verdict.reads}</p>
           {verdict.writes && <p className={`text-xl font-semibold ${verdict.writesLost ? "text-rose-200" : "text-slate-200"}`}>{verdict.writes}</p>}
           {report.violations[0] && (
-            <p className="text-xl font-semibold text-rose-200">
-              {report.violations[0].first.holder} and {report.violations[0].second.holder} held {report.violations[0].resource} at once (t = {report.violations[0].at}{" "}
-              ms)
+            <p data-testid="run-violation" className="text-xl font-semibold text-rose-200">
+              {describeViolation(report.violations[0])}
+              {report.violations.length > 1 && ` (and ${report.violations.length - 1} more)`}
             </p>
           )}
         </div>
@@ -127,6 +127,16 @@ export function RunSummary({ report, fileName }: RunSummaryProps) {
               ["rejected", db.rejected],
               ["timed out", db.timedOut],
               ["reads outside episodes", db.readsOutsideEpisodes],
+              // The safety lab's figures, when the run did protected work (older reports lack them).
+              ...(db.lockedWrites || db.staleWritesRejected || db.staleWritesAccepted
+                ? ([
+                    ["locked writes", db.lockedWrites],
+                    ["counter increase", db.counterIncrease],
+                    ["lost updates", db.lostUpdates, db.lostUpdates > 0 ? OKABE_ITO.vermillion : undefined],
+                    ["stale writes refused (fencing)", db.staleWritesRejected],
+                    ["stale writes accepted", db.staleWritesAccepted, db.staleWritesAccepted > 0 ? OKABE_ITO.vermillion : undefined],
+                  ] as FigureRow[])
+                : []),
             ]}
             testId="summary-db"
           />
@@ -161,7 +171,18 @@ export function RunSummary({ report, fileName }: RunSummaryProps) {
               ["failed", locks.failed],
               ["max holders at once", locks.maxHoldersAtOnce],
               ["safety violations", locks.safetyViolations, locks.safetyViolations > 0 ? OKABE_ITO.vermillion : undefined],
-              ["most values on the nodes at once (observer)", locks.observed.maxDistinctHolders],
+              ...(locks.safetyViolations > 0 && locks.violationsByKind
+                ? Object.entries(locks.violationsByKind)
+                    .filter(([, n]) => n > 0)
+                    .map(([kind, n]): FigureRow => [`· ${VIOLATION_WORDS[kind as ViolationKind] ?? kind}`, n])
+                : []),
+              ...(locks.pauses && locks.pauses.taken > 0
+                ? ([
+                    ["holder pauses", locks.pauses.taken],
+                    ["pauses that outlived the lock", locks.pauses.outlivedValidity, locks.pauses.outlivedValidity > 0 ? OKABE_ITO.vermillion : undefined],
+                  ] as FigureRow[])
+                : []),
+              ["most values on the nodes at once (observer)", locks.observed?.maxDistinctHolders ?? "—"],
             ]}
             testId="summary-locks"
           />
@@ -226,6 +247,28 @@ export function RunSummary({ report, fileName }: RunSummaryProps) {
   );
 }
 
+type FigureRow = [string, ReactNode, string?];
+
+const VIOLATION_WORDS: Record<ViolationKind, string> = {
+  "two-holders": "two holders at once",
+  "write-after-validity": "write after the lock ran out",
+  "write-out-of-token-order": "write with an older fencing token",
+};
+
+/** One violation in a sentence: the server's own words when it gave them. */
+function describeViolation(v: SafetyViolation): string {
+  if (v.detail) return v.detail;
+  const at = `t = ${(v.at / 1000).toFixed(2)} s`;
+  switch (v.kind ?? "two-holders") {
+    case "two-holders":
+      return `${v.first.holder} and ${v.second.holder} held ${v.resource} at once (${at}).`;
+    case "write-after-validity":
+      return `${v.first.holder} wrote after its lock on ${v.resource} ran out; ${v.second.holder} held it (${at}).`;
+    case "write-out-of-token-order":
+      return `${v.first.holder} wrote with an older fencing token than ${v.second.holder} (${at}).`;
+  }
+}
+
 function withPct(part: number, whole: number): string {
   return `${part} (${percent(part, whole)})`;
 }
@@ -254,7 +297,7 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function Figures({ rows, testId }: { rows: Array<[string, ReactNode, string?]>; testId: string }) {
+function Figures({ rows, testId }: { rows: FigureRow[]; testId: string }) {
   return (
     <dl data-testid={testId} className="grid grid-cols-[minmax(0,1fr)_auto] gap-x-6 gap-y-1 text-lg">
       {rows.map(([label, value, color]) => (

@@ -2,7 +2,8 @@ import type { Scenario } from "../../lib/scenario";
 import type { Clock } from "../core/clock";
 import { describeError } from "../core/errors";
 import type { Random } from "../core/random";
-import type { OriginDatabase } from "../origin/types";
+import { StaleTokenError } from "../origin/errors";
+import type { OriginDatabase, WriteRequest } from "../origin/types";
 import { jitteredTtl, viewOf, xfetchShouldRefresh, type CacheView } from "./cache-entry";
 import { engineEvents, type EventSink, type ReadOutcome } from "./events";
 import { lockResourceFor } from "./keys";
@@ -13,7 +14,14 @@ import { WriteBehindBuffer } from "./write-behind";
 export type EngineSettings = Pick<
   Scenario,
   "strategy" | "flushMs" | "lock" | "lockTtlMs" | "waiters" | "onLockError" | "xfetchBeta" | "cache"
-> & { /** Slow motion stretches the engine's own waits too. @default 1 */ timeScale?: number };
+> & {
+  /** Slow motion stretches the engine's own waits too. @default 1 */
+  timeScale?: number;
+  /** What a lock holder does; see Scenario.lockedWork. @default "regenerate" */
+  lockedWork?: Scenario["lockedWork"];
+  /** Enforce fencing tokens on the increment's write; see Scenario.fencing. @default false */
+  fencing?: boolean;
+};
 
 export interface InstanceDeps {
   /** 1-based, as in `faults[].instance`. */
@@ -66,6 +74,8 @@ export class EngineInstance {
   private readonly writeBehind: WriteBehindBuffer;
   private readonly unsubscribeFill: () => void;
   private alive = true;
+  /** A simulated stop-the-world pause waiting for a lock holder (ms), or null. */
+  private armedPause: number | null = null;
 
   constructor(deps: InstanceDeps) {
     this.index = deps.index;
@@ -100,6 +110,30 @@ export class EngineInstance {
 
   /** Serves one crowd read; resolves with its single outcome, by arrival + patience at the latest. */
   read(request: ReadRequest): Promise<ReadOutcome> {
+    return this.serve(request, "read", (ctx) => this.serveRead(ctx));
+  }
+
+  /**
+   * lockedWork "increment": the request takes the lock (waiting per `waiters`), reads its row, adds
+   * one to the row's counter and writes it back — the protected read-modify-write. Resolves "miss"
+   * once the database accepted the write, by arrival + patience at the latest; a holder whose client
+   * has hung up still writes.
+   */
+  increment(request: ReadRequest): Promise<ReadOutcome> {
+    return this.serve(request, "increment", (ctx) => this.serveIncrement(ctx));
+  }
+
+  /**
+   * A simulated stop-the-world pause (in-process instances cannot really be stopped): it takes hold
+   * of this instance's current lock holder, or its next one, between reading and writing — the
+   * holder's work stops for `ms`, its timers and connections do not — then the holder goes on and
+   * writes, even past its validity. A second call before it took hold replaces the first.
+   */
+  pause(ms: number): void {
+    if (this.alive) this.armedPause = ms;
+  }
+
+  private serve(request: ReadRequest, kind: "read" | "increment", work: (ctx: ReadContext) => Promise<ReadResult>): Promise<ReadOutcome> {
     const startedAt = this.clock.now();
     this.emit(
       engineEvents.requestArrived({
@@ -108,7 +142,7 @@ export class EngineInstance {
         key: request.key,
         scheduledAt: request.scheduledAt,
         startedAt,
-        kind: "read",
+        kind,
       }),
     );
     if (!this.alive) return Promise.resolve(this.end(request, { outcome: "error", reason: "instance is down" }));
@@ -131,7 +165,7 @@ export class EngineInstance {
       // The work goes on after a timeout, as a server's would after its client hung up: a lock holder
       // still fills the cache for everyone else.
       this.track(
-        this.serveRead({ key: request.key, deadline, requestId: request.requestId }).then(finish, (error: unknown) =>
+        work({ key: request.key, deadline, requestId: request.requestId }).then(finish, (error: unknown) =>
           finish({ outcome: "error", reason: describeError(error).message }),
         ),
       );
@@ -209,6 +243,7 @@ export class EngineInstance {
   crash(): void {
     if (!this.alive) return;
     this.alive = false;
+    this.armedPause = null;
     const inFlight = [...this.inFlight.values()];
     this.emit(engineEvents.instanceCrashed({ instance: this.index, at: this.clock.now(), inFlight: inFlight.length }));
     this.writeBehind.drop();
@@ -300,9 +335,33 @@ export class EngineInstance {
           void lock.release(grant).catch(() => undefined);
           return { kind: "error", reason: "grant expired before use" };
         }
-        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "acquired", votes: grant.votes, at }));
-        this.emit(engineEvents.lockAcquired({ instance: this.index, resource, value: grant.value, holder: grant.holder, acquiredAt: grant.acquiredAt, validUntil: grant.validUntil, scope: grant.scope, votes: grant.votes }));
-        return { kind: "acquired", grant };
+        let held = grant;
+        if (this.settings.lockedWork === "increment") {
+          // The fencing token comes from the database's sequence the moment the grant is won.
+          try {
+            held = { ...grant, fencingToken: await this.db.nextFencingToken() };
+          } catch (error) {
+            const reason = `no fencing token: ${describeError(error).message}`;
+            this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason, votes: grant.votes, at }));
+            void lock.release(grant).catch(() => undefined);
+            return { kind: "error", reason };
+          }
+        }
+        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "acquired", votes: held.votes, at }));
+        this.emit(
+          engineEvents.lockAcquired({
+            instance: this.index,
+            resource,
+            value: held.value,
+            holder: held.holder,
+            acquiredAt: held.acquiredAt,
+            validUntil: held.validUntil,
+            scope: held.scope,
+            votes: held.votes,
+            ...(held.fencingToken !== undefined ? { fencingToken: held.fencingToken } : {}),
+          }),
+        );
+        return { kind: "acquired", grant: held };
       }
       case "contended":
         this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "contended", votes: attempt.votes, viaPeek: attempt.viaPeek, at }));
@@ -331,7 +390,7 @@ export class EngineInstance {
     try {
       // Double-check: the previous holder may have filled the cache while we queued for the lock.
       const view = await this.look(key);
-      result = view.state === "fresh" ? { outcome: "hit" } : await this.loadFromDb(key, false);
+      result = view.state === "fresh" ? { outcome: "hit" } : await this.loadFromDb(key, false, grant);
       return result;
     } finally {
       await this.release(grant);
@@ -344,8 +403,11 @@ export class EngineInstance {
     }
   }
 
-  /** Reads the row, fills the cache, tells the waiters. The only place the engine reads the database. */
-  private async loadFromDb(key: string, early: boolean): Promise<ReadResult> {
+  /**
+   * Reads the row, fills the cache, tells the waiters. The only place the read path reads the
+   * database. `grant`: the lock this fill runs under, where an armed pause takes hold.
+   */
+  private async loadFromDb(key: string, early: boolean, grant?: LockGrant): Promise<ReadResult> {
     const submittedAt = this.clock.now();
     this.emit(engineEvents.dbReadSubmitted({ instance: this.index, key, at: submittedAt, early }));
     let row;
@@ -361,6 +423,10 @@ export class EngineInstance {
     }
     // A crashed server does nothing more: the value it read dies with it.
     if (!this.alive) return { outcome: "error", reason: "instance crashed" };
+    if (grant) {
+      await this.holderPause(grant);
+      if (!this.alive) return { outcome: "error", reason: "instance crashed" };
+    }
     const recomputeMs = this.clock.now() - submittedAt;
     const ttl = this.logicalTtl();
     const entry = this.entryFor(row.profile, row.version, recomputeMs, ttl);
@@ -403,6 +469,138 @@ export class EngineInstance {
       this.track(this.loadFromDb(key, false));
     }
     return { outcome: "staleServed" };
+  }
+
+  // ── the protected read-modify-write (lockedWork "increment") ───────────────────────────────
+
+  private async serveIncrement(req: ReadContext): Promise<ReadResult> {
+    const { key, requestId } = req;
+    if (!this.lock) return this.incrementRow(key, requestId, null);
+    let tries = 0;
+    while (this.alive) {
+      const attempt = await this.tryLock(key, requestId);
+      if (attempt.kind === "acquired") return this.incrementUnderLock(key, requestId, attempt.grant);
+      // Fail open: nobody can say who holds the lock, so write anyway.
+      if (attempt.kind === "error" && this.settings.onLockError === "bypass") return this.incrementRow(key, requestId, null);
+      tries++;
+      const waited = await this.waitForLockTurn(req, tries);
+      if (waited) return waited;
+    }
+    return { outcome: "error", reason: "instance crashed" };
+  }
+
+  /**
+   * Waits, per `waiters`, before the next try at the lock; returns the request's end instead when
+   * it should stop trying. Nothing to serve stale here: serve-stale waits as poll does.
+   */
+  private async waitForLockTurn(req: ReadContext, tries: number): Promise<ReadResult | null> {
+    const { key, deadline } = req;
+    const remaining = () => deadline - this.clock.now();
+    if (remaining() <= 0) return { outcome: "timeout", reason: "patience ran out waiting for the lock" };
+    if (this.settings.lock === "local" && this.lock instanceof LocalLockService) {
+      await this.lock.whenReleased(lockResourceFor(key), remaining());
+      return null;
+    }
+    switch (this.settings.waiters) {
+      case "fail-fast": {
+        // The seed's waiter: one more try 100 ms later, then give up.
+        if (tries > 1) return { outcome: "error", reason: `lock still held ${FAIL_FAST_SLEEP_MS * this.timeScale} ms after losing the race` };
+        await this.clock.sleep(Math.min(FAIL_FAST_SLEEP_MS * this.timeScale, remaining()));
+        return null;
+      }
+      case "poll":
+      case "serve-stale": {
+        const backoff = Math.min(POLL_BACKOFF_MAX_MS, POLL_BACKOFF_START_MS * 2 ** Math.min(tries - 1, 10)) * this.timeScale;
+        const sleep = Math.min(backoff / 2 + this.random.next() * (backoff / 2), remaining());
+        await this.clock.sleep(Math.max(0, sleep));
+        return null;
+      }
+      case "notify": {
+        // A holder announces its release on the cache node; a holder that died never does, so look
+        // again after a lock TTL at the latest.
+        await this.nextFill(key, Math.min(deadline, this.clock.now() + this.settings.lockTtlMs)).promise;
+        return null;
+      }
+    }
+  }
+
+  private async incrementUnderLock(key: string, requestId: number, grant: LockGrant): Promise<ReadResult> {
+    try {
+      return await this.incrementRow(key, requestId, grant);
+    } finally {
+      await this.release(grant);
+      if (this.alive) {
+        // Tell the notify waiters the lock is free again.
+        this.wakeFillWaiters(key);
+        void this.cache.publishFill(key).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Read the row, add one to its counter, write it back — under `grant` when there is one. */
+  private async incrementRow(key: string, requestId: number, grant: LockGrant | null): Promise<ReadResult> {
+    const resource = lockResourceFor(key);
+    this.emit(engineEvents.dbReadSubmitted({ instance: this.index, key, at: this.clock.now(), early: false }));
+    let row;
+    try {
+      row = await this.db.read(key);
+    } catch (error) {
+      const { code, message } = describeError(error);
+      this.emit(engineEvents.dbReadFailed({ instance: this.index, key, code }));
+      return { outcome: "error", reason: message };
+    }
+    if (!row) return { outcome: "error", reason: `row ${key} does not exist` };
+    if (!this.alive) return { outcome: "error", reason: "instance crashed" };
+    if (grant) await this.holderPause(grant);
+    // A crashed server writes nothing; a paused one that wakes past its validity still does.
+    if (!this.alive) return { outcome: "error", reason: "instance crashed" };
+    const token = grant?.fencingToken;
+    const write: WriteRequest = {
+      id: key,
+      profile: row.profile,
+      writer: this.name,
+      writeId: `${this.name}/i${requestId}`,
+      counter: row.counter + 1,
+      ...(token !== undefined ? { fencingToken: token, rejectStaleToken: this.settings.fencing === true } : {}),
+    };
+    const base = {
+      instance: this.index,
+      key,
+      resource,
+      holder: grant?.holder ?? null,
+      value: grant?.value ?? null,
+      validUntil: grant?.validUntil ?? null,
+      token: token ?? null,
+      counter: write.counter!,
+    };
+    try {
+      const after = await this.db.write(write);
+      const staleAccepted = token !== undefined && after.lastFencingToken > token;
+      this.emit(engineEvents.lockedWrite({ ...base, at: this.clock.now(), result: "accepted", staleAccepted, highestToken: token !== undefined ? after.lastFencingToken : null }));
+      return { outcome: "miss" };
+    } catch (error) {
+      const { message } = describeError(error);
+      if (error instanceof StaleTokenError) {
+        this.emit(engineEvents.lockedWrite({ ...base, at: this.clock.now(), result: "rejected-stale", staleAccepted: false, highestToken: error.highestAccepted, reason: message }));
+      } else {
+        this.emit(engineEvents.lockedWrite({ ...base, at: this.clock.now(), result: "failed", staleAccepted: false, highestToken: null, reason: message }));
+      }
+      return { outcome: "error", reason: message };
+    }
+  }
+
+  /** Where an armed pause takes hold of a holder: after its read, before its write. */
+  private async holderPause(grant: LockGrant): Promise<void> {
+    const ms = this.armedPause;
+    if (ms === null || !this.alive) return;
+    this.armedPause = null;
+    const startedAt = this.clock.now();
+    this.emit(engineEvents.instancePaused({ instance: this.index, holder: grant.holder, resource: grant.resource, at: startedAt, ms, validUntil: grant.validUntil, simulated: true }));
+    await this.clock.sleep(ms);
+    const at = this.clock.now();
+    this.emit(
+      engineEvents.instanceResumed({ instance: this.index, holder: grant.holder, resource: grant.resource, at, pausedMs: at - startedAt, validUntil: grant.validUntil, expired: at >= grant.validUntil }),
+    );
   }
 
   // ── waiters ───────────────────────────────────────────────────────────────────────────────

@@ -4,7 +4,9 @@ import { cpus } from "node:os";
 import type { Report } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import type { EngineInstance } from "../engine/instance";
+import { cacheKeyFor } from "../engine/keys";
 import type { RunTotals } from "../metrics/collector";
+import { lockedWriteFigures } from "../metrics/locked-writes";
 import type { NodeStatus } from "../nodes/types";
 import type { OriginDatabase } from "../origin/types";
 import type { LabNote, NodeInfo, TickFrame } from "./runner";
@@ -21,6 +23,8 @@ export function buildReport(input: {
   ticks: TickFrame[];
   notes: LabNote[];
   observed: { samples: number; maxDistinctHolders: number };
+  /** Each row's counter at t = 0 (lockedWork "increment"); rows absent count from 0. */
+  counterStart?: ReadonlyMap<string, number>;
   durationMs: number;
   eventLoopLagMaxMs: number;
   distortionLimitMs: number;
@@ -30,6 +34,8 @@ export function buildReport(input: {
   // Persisted is read from the database's own write log, not from the engine's bookkeeping.
   const persisted = db.writeLog().filter((entry) => entry.writeId !== undefined && totals.writes.acknowledgedIds.has(entry.writeId)).length;
   const pending = input.instances.reduce((sum, instance) => sum + (instance.isAlive ? instance.pendingWrites : 0), 0);
+  const rowIds = Array.from({ length: scenario.crowd.keys }, (_, k) => cacheKeyFor(k));
+  const safety = lockedWriteFigures(db, rowIds, input.counterStart);
   const redisVersion = input.nodes.find((n) => n.info?.redisVersion)?.info?.redisVersion ?? "unknown";
   return {
     scenario,
@@ -50,6 +56,7 @@ export function buildReport(input: {
       rejected: stats.rejected,
       timedOut: stats.timedOut,
       readsOutsideEpisodes: totals.readsOutsideEpisodes,
+      ...safety,
     },
     episodes: totals.episodes,
     episodeCount: totals.episodeCount,

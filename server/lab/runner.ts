@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import type { LabNote, TickFrame } from "../../lib/report";
-import type { Scenario } from "../../lib/scenario";
+import type { NodeFault, Scenario } from "../../lib/scenario";
 import { systemClock, type Clock, type TimerHandle } from "../core/clock";
 import { describeError, LabError } from "../core/errors";
 import { seededRandom, type Random } from "../core/random";
@@ -16,7 +16,7 @@ import type { LockService } from "../engine/ports";
 import { RedisCacheStore } from "../engine/redis-cache-store";
 import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "../engine/redis-connection";
 import { MetricsCollector } from "../metrics/collector";
-import type { NodeManager, NodeStatus } from "../nodes/types";
+import type { NodeId, NodeManager, NodeStatus } from "../nodes/types";
 import { createCapacityModelDatabase } from "../origin/capacity-model";
 import type { OriginDatabase } from "../origin/types";
 import { planArrivals, planWave, type Arrival } from "./crowd";
@@ -46,6 +46,20 @@ export const DISTORTION_LIMIT_MS = 250;
 /** How long the run waits for background work (refreshes, flushes) after the last request ended. */
 const DRAIN_GRACE_MS = 10_000;
 
+/** A node fault's own options, as the node manager's `apply` takes them (issue 5). */
+type NodeFaultOptions = Partial<Pick<NodeFault, "ms" | "jitterMs" | "delayedRestartMs" | "instances">>;
+
+/**
+ * The node manager as this runner uses it for issue-5 faults. `apply` takes the new actions and
+ * their options where the manager knows them (a FaultNodeManager); an older manager refuses them
+ * with an error, which the run reports as a `fault-failed` note. `clientPortFor` gives each engine
+ * instance its own path to a node (per-instance partitions), where the manager has it.
+ */
+interface FaultCapableNodes {
+  apply(id: NodeId, action: NodeFault["action"], options?: NodeFaultOptions): Promise<NodeStatus>;
+  clientPortFor?(id: NodeId, instance: number): Promise<number>;
+}
+
 /**
  * One scenario, run for real: engine instances on the lab's Redis nodes, a crowd on a schedule,
  * faults on time, one collector counting. `done` resolves with the report.
@@ -61,6 +75,8 @@ export class ScenarioRun {
   private readonly observed = { samples: 0, maxDistinctHolders: 0 };
   private readonly timers = new Set<TimerHandle>();
   private readonly requests = new Set<Promise<unknown>>();
+  /** Each row's counter when the run started: lost updates are measured against it. */
+  private readonly counterStart = new Map<string, number>();
   private instances: EngineInstance[] = [];
   private db!: OriginDatabase;
   private observer: LockObserver | null = null;
@@ -144,6 +160,7 @@ export class ScenarioRun {
         ticks: this.ticks,
         notes: this.notes,
         observed: this.observed,
+        counterStart: this.counterStart,
         durationMs: Math.round(this.elapsedMs),
         eventLoopLagMaxMs: Math.round(loopDelay.max / 1e6),
         distortionLimitMs: DISTORTION_LIMIT_MS,
@@ -152,6 +169,45 @@ export class ScenarioRun {
       loopDelay.disable();
       this.stop();
       await this.closeAll();
+    }
+  }
+
+  /**
+   * Where instance `index` reaches each node: the node's shared client port, or — when the scenario
+   * cuts off single instances and the manager can — the instance's own path through its fault proxy.
+   */
+  private async endpointsFor(index: number, cache: NodeEndpoint, locks: NodeEndpoint[]): Promise<{ cache: NodeEndpoint; locks: NodeEndpoint[] }> {
+    const nodes = this.options.nodes as unknown as FaultCapableNodes;
+    const perInstance = this.scenario.faults.some((f) => "node" in f && f.instances !== undefined);
+    if (!perInstance || typeof nodes.clientPortFor !== "function") return { cache, locks };
+    const own = async (endpoint: NodeEndpoint): Promise<NodeEndpoint> => ({
+      ...endpoint,
+      port: await nodes.clientPortFor!(endpoint.nodeId as NodeId, index),
+    });
+    return { cache: await own(cache), locks: await Promise.all(locks.map(own)) };
+  }
+
+  /**
+   * Refuses what this run cannot honour before anything starts: a cache-node write-behind buffer
+   * (not built yet), or node options the running nodes were not started with.
+   */
+  private checkSupported(): void {
+    const { scenario } = this;
+    if (scenario.strategy === "write-behind" && scenario.writeBehindBuffer === "cache-node") {
+      throw new LabError(
+        "NOT_IMPLEMENTED",
+        'writeBehindBuffer "cache-node" (pending writes kept in a list on the cache node) is not built yet; use "instance"',
+      );
+    }
+    for (const [id, wanted] of Object.entries(scenario.nodeOptions)) {
+      const node = this.options.nodes.list().find((n) => n.id === id);
+      const has = (node as (NodeStatus & { persistence?: string }) | undefined)?.persistence ?? "none";
+      if (node && has !== wanted.persistence) {
+        throw new LabError(
+          "NODE_OPTIONS_MISMATCH",
+          `the scenario wants ${id} with persistence "${wanted.persistence}", but the lab's ${id} runs with "${has}": restart the lab's nodes with these nodeOptions`,
+        );
+      }
     }
   }
 
@@ -168,6 +224,7 @@ export class ScenarioRun {
 
   private async connect(): Promise<void> {
     const { scenario, clock } = this;
+    this.checkSupported();
     const cacheNode = this.options.nodes.get("cache");
     const lockEndpoints = this.lockEndpoints();
     this.db = this.options.database ?? createCapacityModelDatabase({ ...scenario.db, clock });
@@ -178,12 +235,13 @@ export class ScenarioRun {
       Array.from({ length: scenario.instances }, async (_, i) => {
         const index = i + 1;
         const name = `stampede-instance-${index}`;
-        const cache = await RedisCacheStore.connect(endpointOf(cacheNode), { commandTimeoutMs: scenario.redlock.commandTimeoutMs, name });
+        const paths = await this.endpointsFor(index, endpointOf(cacheNode), lockEndpoints);
+        const cache = await RedisCacheStore.connect(paths.cache, { commandTimeoutMs: scenario.redlock.commandTimeoutMs, name });
         return new EngineInstance({
           index,
           settings: scenario,
           cache,
-          lock: await this.lockServiceFor(lockEndpoints, name),
+          lock: await this.lockServiceFor(paths.locks, name),
           db: this.db,
           clock,
           random: this.random.fork(`instance-${index}`),
@@ -239,6 +297,7 @@ export class ScenarioRun {
       profile: { name: `user ${k}`, bio: `profile of user ${k}, as the basement keeps it` },
     }));
     this.db.seed(rows);
+    for (const row of rows) this.counterStart.set(row.id, this.db.peek(row.id)?.counter ?? 0);
     const ttlRandom = this.random.fork("warm-up");
     this.t0 = clock.now();
     this.collector.rebase(this.t0);
@@ -295,9 +354,22 @@ export class ScenarioRun {
       this.later(fault.atMs, () => {
         if ("node" in fault) {
           const nodeId = fault.node as NodeStatus["id"];
-          this.options.nodes.apply(nodeId, fault.action).then(
-            () => this.note("fault", `${fault.action} ${fault.node}`),
-            (error: unknown) => this.note("fault-failed", `${fault.action} ${fault.node}: ${describeError(error).message}`),
+          const options = nodeFaultOptions(fault);
+          const nodes = this.options.nodes as unknown as FaultCapableNodes;
+          // Old actions go out exactly as before; issue-5 options only when the fault has some.
+          const applied = options ? nodes.apply(nodeId, fault.action, options) : nodes.apply(nodeId, fault.action);
+          const label = `${fault.action} ${fault.node}${describeNodeFaultOptions(fault)}`;
+          applied.then(
+            () => this.note("fault", label),
+            (error: unknown) => this.note("fault-failed", `${label}: ${describeError(error).message}`),
+          );
+        } else if (fault.action === "pause") {
+          const instance = this.instances[fault.instance - 1];
+          const ms = fault.ms ?? 0;
+          instance?.pause(ms);
+          this.note(
+            "fault",
+            `pause instance-${fault.instance} for ${ms} ms — simulated stop-the-world pause: its current or next lock holder stops between read and write; its timers and connections run on`,
           );
         } else {
           const instance = this.instances[fault.instance - 1];
@@ -339,10 +411,14 @@ export class ScenarioRun {
     const instance = dealt.isAlive ? dealt : (live[(requestId - 1) % Math.max(1, live.length)] ?? dealt);
     const scheduledAt = this.t0 + arrival.atMs;
     this.arrived++;
+    const patienceMs = this.scenario.crowd.patienceMs;
+    // lockedWork "increment": every arrival is a writer doing the protected read-modify-write.
     const work =
-      arrival.kind === "read"
-        ? instance.read({ requestId, key: arrival.key, scheduledAt, patienceMs: this.scenario.crowd.patienceMs })
-        : instance.write({ requestId, key: arrival.key, scheduledAt });
+      this.scenario.lockedWork === "increment"
+        ? instance.increment({ requestId, key: arrival.key, scheduledAt, patienceMs })
+        : arrival.kind === "read"
+          ? instance.read({ requestId, key: arrival.key, scheduledAt, patienceMs })
+          : instance.write({ requestId, key: arrival.key, scheduledAt });
     const tracked: Promise<unknown> = work.finally(() => {
       this.ended++;
       this.requests.delete(tracked);
@@ -404,6 +480,26 @@ export interface NodeInfo {
   keyspaceMisses: number;
   commands: number;
   redisVersion: string | null;
+}
+
+/** The fault's issue-5 options, or undefined when it has none (every pre-issue-5 fault). */
+function nodeFaultOptions(fault: NodeFault): NodeFaultOptions | undefined {
+  const options: NodeFaultOptions = {};
+  if (fault.ms !== undefined) options.ms = fault.ms;
+  if (fault.jitterMs !== undefined) options.jitterMs = fault.jitterMs;
+  if (fault.delayedRestartMs !== undefined) options.delayedRestartMs = fault.delayedRestartMs;
+  if (fault.instances !== undefined) options.instances = [...fault.instances];
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** " (+50 ms ±10 ms)", " (instances 1, 2)" …: empty for faults without options, so old notes read as before. */
+function describeNodeFaultOptions(fault: NodeFault): string {
+  const parts: string[] = [];
+  if (fault.action === "latency" && fault.ms !== undefined) parts.push(`+${fault.ms} ms${fault.jitterMs ? ` ±${fault.jitterMs} ms` : ""}`);
+  if (fault.action === "clock-jump" && fault.ms !== undefined) parts.push(`clock ${fault.ms} ms ahead, simulated: its lock keys' PTTL cut by ${fault.ms} ms`);
+  if (fault.delayedRestartMs !== undefined) parts.push(`down at least ${fault.delayedRestartMs} ms`);
+  if (fault.instances !== undefined) parts.push(`instance${fault.instances.length > 1 ? "s" : ""} ${fault.instances.join(", ")}`);
+  return parts.length > 0 ? ` (${parts.join("; ")})` : "";
 }
 
 function endpointOf(node: NodeStatus): NodeEndpoint {

@@ -1,6 +1,6 @@
 import * as hdr from "hdr-histogram-js";
-import type { EngineEvent, ReadOutcome } from "../engine/events";
-import type { Episode, Report, SafetyViolation, TickWindow } from "../../lib/report";
+import { engineEvents, type EngineEvent, type ReadOutcome } from "../engine/events";
+import type { Episode, Report, SafetyViolation, TickWindow, ViolationKind } from "../../lib/report";
 import { SafetyChecker } from "./safety";
 
 /**
@@ -20,7 +20,18 @@ export interface RunTotals {
   episodes: Episode[];
   episodeCount: number;
   maxDbReadsPerEpisode: number;
-  locks: { attempts: number; acquired: number; failed: number; contended: number; maxHoldersAtOnce: number; safetyViolations: number };
+  locks: {
+    attempts: number;
+    acquired: number;
+    failed: number;
+    contended: number;
+    maxHoldersAtOnce: number;
+    safetyViolations: number;
+    violationsByKind: Record<ViolationKind, number>;
+    pauses: { taken: number; outlivedValidity: number };
+  };
+  /** lockedWork "increment", as the engine heard the database answer. */
+  lockedWrites: { accepted: number; rejectedStale: number; staleAccepted: number; failed: number };
   violations: SafetyViolation[];
   writes: { acknowledged: number; failed: number; acknowledgedIds: ReadonlySet<string> };
   cache: { reads: number; found: number; fills: number; writeFailures: number };
@@ -68,6 +79,8 @@ export class MetricsCollector {
     writes: { acknowledged: 0, failed: 0 },
     cache: { reads: 0, found: 0, fills: 0, writeFailures: 0 },
     writeBehind: { dropped: 0 },
+    lockedWrites: { accepted: 0, rejectedStale: 0, staleAccepted: 0, failed: 0 },
+    pauses: { taken: 0, outlivedValidity: 0 },
   };
   private readonly acknowledgedWriteIds = new Set<string>();
   private readonly episodes: Episode[] = [];
@@ -106,9 +119,12 @@ export class MetricsCollector {
 
   readonly record = (event: EngineEvent): void => {
     const w = this.window;
+    /** Violations this event revealed: forwarded to the listeners right after it. */
+    let found: SafetyViolation[] = [];
     switch (event.name) {
       case "request:arrived": {
-        if (event.data.kind === "read") {
+        // Reads and increments end in exactly one outcome each; strategy writes are counted apart.
+        if (event.data.kind !== "write") {
           // Counted at arrival, whatever happens next: every arrival ends in exactly one outcome.
           this.totals.requests.total++;
           w.arrivals++;
@@ -189,7 +205,7 @@ export class MetricsCollector {
         break;
       }
       case "lock:acquired":
-        this.safety.acquired({
+        found = this.safety.acquired({
           resource: event.data.resource,
           value: event.data.value,
           holder: event.data.holder,
@@ -198,7 +214,30 @@ export class MetricsCollector {
           validUntil: event.data.validUntil,
           scope: event.data.scope,
           nodes: event.data.votes.filter((v) => v.vote === "for").map((v) => v.nodeId),
+          ...(event.data.fencingToken !== undefined ? { fencingToken: event.data.fencingToken } : {}),
         });
+        break;
+      case "db:locked-write": {
+        const d = event.data;
+        if (d.result === "accepted") {
+          this.totals.lockedWrites.accepted++;
+          if (d.staleAccepted) this.totals.lockedWrites.staleAccepted++;
+          found = this.safety.written({ resource: d.resource, value: d.value, at: d.at, staleAccepted: d.staleAccepted, highestToken: d.highestToken });
+        } else if (d.result === "rejected-stale") {
+          this.totals.lockedWrites.rejectedStale++;
+        } else {
+          this.totals.lockedWrites.failed++;
+        }
+        break;
+      }
+      case "instance:paused":
+        this.totals.pauses.taken++;
+        break;
+      case "instance:resumed":
+        if (event.data.expired) this.totals.pauses.outlivedValidity++;
+        break;
+      case "safety:violation":
+        // The collector's own announcement, never counted twice.
         break;
       case "lock:released":
         this.safety.released(event.data.resource, event.data.value, event.data.at);
@@ -221,6 +260,10 @@ export class MetricsCollector {
         assertNever(event);
     }
     for (const listener of this.listeners) listener(event);
+    for (const violation of found) {
+      const announcement = engineEvents.safetyViolation(violation);
+      for (const listener of this.listeners) listener(announcement);
+    }
   };
 
   /** Closes the current window at `now` (wall-clock) and opens the next. */
@@ -261,7 +304,10 @@ export class MetricsCollector {
         ...this.totals.locks,
         maxHoldersAtOnce: this.safety.maxHoldersAtOnce,
         safetyViolations: this.safety.violations.length,
+        violationsByKind: { ...this.safety.byKind },
+        pauses: { ...this.totals.pauses },
       },
+      lockedWrites: { ...this.totals.lockedWrites },
       // Reported on the run's own time line (ms since t = 0), like episodes and ticks.
       violations: this.safety.violations.map((v) => ({
         ...v,

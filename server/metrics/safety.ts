@@ -1,6 +1,6 @@
-import type { SafetyViolation } from "../../lib/report";
+import type { SafetyViolation, ViolationKind } from "../../lib/report";
 
-export type { SafetyViolation };
+export type { SafetyViolation, ViolationKind };
 
 /**
  * The grant-based safety checker. A grant is live from its acquisition until its release or the end
@@ -18,13 +18,32 @@ export interface GrantRecord {
   scope: "cluster" | "instance";
   /** Nodes that voted for it, when known. */
   nodes: string[];
+  /** From the database's sequence, when the grant carried one (lockedWork "increment"). */
+  fencingToken?: number;
+}
+
+/** A protected write the database accepted (lockedWork "increment"), as the checker judges it. */
+export interface WriteRecord {
+  resource: string;
+  /** The writer's lock value; null when it wrote without a lock (lock "none", bypass). */
+  value: string | null;
+  /** Wall-clock ms at which the database accepted it. */
+  at: number;
+  /** Persisted although the row had already accepted a newer token. */
+  staleAccepted: boolean;
+  /** The row's highest accepted token after the write. */
+  highestToken: number | null;
 }
 
 
 export class SafetyChecker {
   private readonly live = new Map<string, Map<string, GrantRecord & { releasedAt: number | null }>>();
   private readonly byValue = new Map<string, GrantRecord>();
+  private readonly byToken = new Map<number, GrantRecord>();
+  /** The most recent grant per resource: who took over from a late writer. */
+  private readonly latest = new Map<string, GrantRecord>();
   readonly violations: SafetyViolation[] = [];
+  readonly byKind: Record<ViolationKind, number> = { "two-holders": 0, "write-after-validity": 0, "write-out-of-token-order": 0 };
   maxHoldersAtOnce = 0;
 
   /** Records a grant; returns the violations it causes (empty when the lock held). */
@@ -40,18 +59,58 @@ export class SafetyChecker {
         continue;
       }
       if (grant.scope === "cluster" && other.scope === "cluster") {
-        found.push({
-          resource: grant.resource,
-          at: grant.acquiredAt,
-          first: { holder: other.holder, value: other.value, nodes: other.nodes, validUntil: other.validUntil },
-          second: { holder: grant.holder, value: grant.value, nodes: grant.nodes, validUntil: grant.validUntil },
-        });
+        found.push({ resource: grant.resource, at: grant.acquiredAt, first: side(other), second: side(grant) });
       }
     }
     grants.set(grant.value, { ...grant, releasedAt: null });
+    if (grant.fencingToken !== undefined) this.byToken.set(grant.fencingToken, grant);
+    this.latest.set(grant.resource, grant);
     this.maxHoldersAtOnce = Math.max(this.maxHoldersAtOnce, grants.size);
     this.violations.push(...found);
+    this.byKind["two-holders"] += found.length;
     return found;
+  }
+
+  /**
+   * Judges a protected write the database accepted. A write that lands at or after its holder's
+   * validity ended is a violation (the lock no longer covered it, whoever holds it now); so is one
+   * the database accepted out of token order (a newer holder had already written). One write is
+   * one violation: a late write is reported as late, whatever its token. A write made without a
+   * lock promised nothing and is not judged here (its damage shows in lost updates).
+   */
+  written(write: WriteRecord): SafetyViolation[] {
+    if (write.value === null) return [];
+    const writer = this.byValue.get(write.value);
+    if (!writer) return [];
+    let found: SafetyViolation | null = null;
+    if (writer.scope === "cluster" && write.at >= writer.validUntil) {
+      const successor = this.latest.get(write.resource);
+      const other = successor && successor.value !== writer.value ? successor : writer;
+      found = {
+        resource: write.resource,
+        at: write.at,
+        kind: "write-after-validity",
+        first: side(writer),
+        second: side(other),
+        detail:
+          `${writer.holder} wrote ${write.at - writer.validUntil} ms after its lock's validity ended` +
+          (other === writer ? " (nobody else held the lock)" : `; ${other.holder} held the lock by then`),
+      };
+    } else if (write.staleAccepted) {
+      const newer = (write.highestToken !== null ? this.byToken.get(write.highestToken) : undefined) ?? writer;
+      found = {
+        resource: write.resource,
+        at: write.at,
+        kind: "write-out-of-token-order",
+        first: side(writer),
+        second: side(newer),
+        detail: `the database accepted ${writer.holder}'s token ${writer.fencingToken} after ${newer.holder}'s newer token ${write.highestToken}`,
+      };
+    }
+    if (!found) return [];
+    this.violations.push(found);
+    this.byKind[found.kind!]++;
+    return [found];
   }
 
   released(resource: string, value: string, at: number): void {
@@ -63,4 +122,14 @@ export class SafetyChecker {
   holderOf(value: string): GrantRecord | undefined {
     return this.byValue.get(value);
   }
+}
+
+function side(grant: GrantRecord): SafetyViolation["first"] {
+  return {
+    holder: grant.holder,
+    value: grant.value,
+    nodes: grant.nodes,
+    validUntil: grant.validUntil,
+    ...(grant.fencingToken !== undefined ? { fencingToken: grant.fencingToken } : {}),
+  };
 }

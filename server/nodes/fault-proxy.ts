@@ -180,9 +180,14 @@ class Link {
     this.upstream.on("error", () => this.destroy());
     this.client.on("error", () => this.destroy());
     this.pipes = [new DelayedPipe(client, this.upstream, () => delay(true)), new DelayedPipe(this.upstream, client, () => delay(false))];
-    // Each side closes fully once both directions have ended (allowHalfOpen) or on error.
-    this.client.once("close", () => this.destroy());
-    this.upstream.once("close", () => this.destroy());
+    // A side that closes cleanly has sent its end, which its pipe still delivers (after the delay) to
+    // the other side; so the link ends when both sides have closed, or at once on an error.
+    let closed = 0;
+    const onClose = (hadError: boolean) => {
+      if (hadError || ++closed === 2) this.destroy();
+    };
+    this.client.once("close", onClose);
+    this.upstream.once("close", onClose);
   }
 
   destroy(): void {

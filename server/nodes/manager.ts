@@ -3,8 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { LabError } from "../core/errors";
 import { waitForAttachedNode } from "./attach";
-import { NodeEventHub, nodeEvent } from "./events";
+import { faultEvent, NodeEventHub, nodeEvent } from "./events";
+import { listenFaultProxyFrom } from "./fault-proxy";
+import { checkFaultOptions, clockJump, isFaultAction, loadedKeyCount, MAX_FAULT_INSTANCE, type CheckedFault } from "./faults";
 import { attachedNode, NodeErrorCode, portInUse } from "./node-errors";
+import { NodePathProxies, PartialHealError } from "./node-path";
 import { resolveOptions, roleOf, type ResolvedOptions } from "./options";
 import { findFreePort, isPortFree } from "./ports";
 import { trackLiveManager, type LiveManager } from "./process-hooks";
@@ -19,14 +22,29 @@ import {
   type ExitInfo,
   type RedisProcess,
 } from "./redis-process";
-import { transitionRefusal } from "./transitions";
-import type { NodeAction, NodeEvent, NodeId, NodeManager, NodeManagerOptions, NodeState, NodeStatus } from "./types";
+import { faultRefusal, transitionRefusal } from "./transitions";
+import type {
+  FaultNodeManager,
+  LabNodeAction,
+  LabNodeEvent,
+  NodeAction,
+  NodeEvent,
+  NodeFaultAction,
+  NodeFaultEvent,
+  NodeFaultOptions,
+  NodeId,
+  NodeManager,
+  NodeManagerOptions,
+  NodePersistence,
+  NodeState,
+  NodeStatus,
+} from "./types";
 import { startWatchdog, type Watchdog } from "./watchdog";
 
 export { nodeManagerOptionsFromEnv } from "./options";
 
 /** The manager, plus what tests and diagnostics need to check that nothing is left behind. */
-export type LabNodeManager = NodeManager & {
+export type LabNodeManager = FaultNodeManager & {
   /** PID of the watchdog process (spawn mode, once started); null otherwise. */
   readonly watchdogPid: number | null;
 };
@@ -37,6 +55,12 @@ export type LabNodeManager = NodeManager & {
  */
 export function createNodeManager(options: NodeManagerOptions = {}): LabNodeManager {
   return new RedisNodeManager(resolveOptions(options));
+}
+
+/** True when `nodes` also takes the faults of issue 5 (the real manager does; older fakes may not). */
+export function supportsFaults(nodes: NodeManager): nodes is FaultNodeManager {
+  const candidate = nodes as Partial<FaultNodeManager>;
+  return typeof candidate.clientPortFor === "function" && typeof candidate.onAnyEvent === "function";
 }
 
 /** Auto-allocated ports lost to a race with another process before we give up. */
@@ -56,6 +80,11 @@ interface NodeRecord {
   dir: string | null;
   /** Faults on one node run one after another, each checked against the state the previous one left. */
   queue: Promise<unknown>;
+  /** Path faults (partition, heal, latency) queue apart: a delayed restart must not hold them up. */
+  pathQueue: Promise<unknown>;
+  persistence: NodePersistence;
+  /** The node's fault proxies; null without `faultProxies` (or before they open). */
+  paths: NodePathProxies | null;
 }
 
 type Phase = "new" | "starting" | "up" | "stopping";
@@ -67,6 +96,12 @@ class RedisNodeManager implements NodeManager, LiveManager {
   private watchdog: Watchdog | null = null;
   private untrack: (() => void) | null = null;
   private stopping: Promise<void> | null = null;
+  /** Ports handed out (nodes, then proxies), and where proxies start looking. */
+  private readonly takenPorts = new Set<number>();
+  private proxyFrom = 0;
+  private proxiesOpening: Promise<void> | null = null;
+  /** Called by stop(): ends the waits of delayed restarts. */
+  private readonly stopWaiters = new Set<() => void>();
 
   constructor(private readonly config: ResolvedOptions) {}
 
@@ -85,6 +120,10 @@ class RedisNodeManager implements NodeManager, LiveManager {
     try {
       if (this.config.attach) await this.attachAll(this.config.attach);
       else await this.spawnAll();
+      if (this.config.faultProxies && !this.stopping) {
+        this.proxiesOpening = this.openProxies();
+        await this.proxiesOpening;
+      }
     } catch (error) {
       const stoppedMeanwhile = this.stopping !== null;
       await this.stop();
@@ -103,7 +142,8 @@ class RedisNodeManager implements NodeManager, LiveManager {
     return this.status(this.record(id));
   }
 
-  async apply(id: NodeId, action: NodeAction): Promise<NodeStatus> {
+  async apply(id: NodeId, action: LabNodeAction, options?: NodeFaultOptions): Promise<NodeStatus> {
+    if (isFaultAction(action)) return this.applyFault(id, action, options);
     if (this.phase === "stopping") throw stoppedError();
     if (this.phase !== "up") {
       throw new LabError(NodeErrorCode.NotStarted, `Cannot ${action} ${id} yet: wait for the node manager's start() to finish.`);
@@ -119,8 +159,31 @@ class RedisNodeManager implements NodeManager, LiveManager {
     return this.events.on(listener);
   }
 
+  onAnyEvent(listener: (event: LabNodeEvent) => void): () => void {
+    return this.events.onAll(listener);
+  }
+
+  async clientPortFor(id: NodeId, instance: number): Promise<number> {
+    this.assertUp(`give instance ${instance} a port on ${id}`);
+    if (!Number.isInteger(instance) || instance < 1 || instance > MAX_FAULT_INSTANCE) {
+      throw new LabError(
+        NodeErrorCode.BadFaultOptions,
+        `Engine instances are numbered from 1 to ${MAX_FAULT_INSTANCE} (got ${String(instance)}).`,
+      );
+    }
+    const record = this.record(id);
+    if (!record.paths) return record.port;
+    try {
+      return await record.paths.portFor(instance);
+    } catch (error) {
+      if (this.stopping) throw stoppedError();
+      throw error;
+    }
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.stopAll();
+    for (const wake of [...this.stopWaiters]) wake();
     return this.stopping;
   }
 
@@ -147,6 +210,9 @@ class RedisNodeManager implements NodeManager, LiveManager {
       record.dir = null;
       if (record.mode === "spawned" && record.state !== "crashed") this.setState(record, "crashed");
     }
+    // Proxies still opening (start() in progress) are closed with the rest once they exist.
+    await this.proxiesOpening?.catch(() => undefined);
+    await Promise.all([...this.records.values()].map((record) => record.paths?.close()));
     await this.watchdog?.close();
     this.untrack?.();
     this.untrack = null;
@@ -163,22 +229,11 @@ class RedisNodeManager implements NodeManager, LiveManager {
         await killAndReap(proc);
         record.proc = null;
         this.setState(record, "crashed");
-        this.emit("node:crash", record, `pid ${proc.pid} killed with SIGKILL; its data is gone`);
+        this.emit("node:crash", record, `pid ${proc.pid} killed with SIGKILL; ${this.persistent(record) ? AOF_KEEPS : "its data is gone"}`);
         break;
       }
       case "start": {
-        this.setState(record, "starting");
-        try {
-          if (!(await isPortFree(record.host, record.port))) throw portInUse(record.id, record.host, record.port, true);
-          await this.spawnOn(record, record.port);
-        } catch (error) {
-          this.setState(record, "crashed");
-          if (this.stopping) throw stoppedError();
-          if (error instanceof PortTakenError) throw portInUse(record.id, record.host, record.port, true, error);
-          throw error;
-        }
-        this.setState(record, "up");
-        this.emit("node:start", record, "restarted empty on the same port");
+        await this.startAgain(record);
         break;
       }
       case "freeze":
@@ -197,12 +252,192 @@ class RedisNodeManager implements NodeManager, LiveManager {
     return this.status(record);
   }
 
+  /** Spawns a crashed node again on its own port: empty, or with its AOF's keys when persistent. Returns the key count when known. */
+  private async startAgain(record: NodeRecord): Promise<number | null> {
+    this.setState(record, "starting");
+    let keys: number | null = null;
+    try {
+      if (!(await isPortFree(record.host, record.port))) throw portInUse(record.id, record.host, record.port, true);
+      await this.spawnOn(record, record.port);
+      if (this.persistent(record)) keys = await loadedKeyCount(record.host, record.port, this.config.readyTimeoutMs);
+    } catch (error) {
+      if (record.proc && this.persistent(record)) {
+        record.expectedExit = record.proc;
+        await killAndReap(record.proc);
+        record.proc = null;
+      }
+      this.setState(record, "crashed");
+      if (this.stopping) throw stoppedError();
+      if (error instanceof PortTakenError) throw portInUse(record.id, record.host, record.port, true, error);
+      throw error;
+    }
+    this.setState(record, "up");
+    this.emit(
+      "node:start",
+      record,
+      this.persistent(record) ? `restarted on the same port with ${keys} key(s) from its AOF (appendfsync always)` : "restarted empty on the same port",
+    );
+    return keys;
+  }
+
+  private persistent(record: NodeRecord): boolean {
+    return record.persistence === "fsync-always";
+  }
+
+  private assertUp(what: string): void {
+    if (this.phase === "stopping") throw stoppedError();
+    if (this.phase !== "up") {
+      throw new LabError(NodeErrorCode.NotStarted, `Cannot ${what} yet: wait for the node manager's start() to finish.`);
+    }
+  }
+
+  private async applyFault(id: NodeId, action: NodeFaultAction, options?: NodeFaultOptions): Promise<NodeStatus> {
+    this.assertUp(`${action} ${id}`);
+    const record = this.record(id);
+    const fault = checkFaultOptions(id, action, options);
+    if (record.mode === "attached" && action === "restart") throw attachedNode(id, action);
+    const onPath = action === "partition" || action === "heal" || action === "latency";
+    if (onPath && !record.paths) {
+      throw new LabError(
+        NodeErrorCode.NoFaultProxy,
+        `Cannot ${action} ${id}: the lab runs without fault proxies, so nothing sits between the engine and the node. ` +
+          `Start the node manager with faultProxies: true (LAB_FAULT_PROXIES=1) to cut or slow the path.`,
+      );
+    }
+    const queue = onPath ? "pathQueue" : "queue";
+    const run = record[queue].then(() => this.runFault(record, action, fault));
+    record[queue] = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runFault(record: NodeRecord, action: NodeFaultAction, fault: CheckedFault): Promise<NodeStatus> {
+    if (this.stopping) throw stoppedError();
+    const refusal = faultRefusal(record.id, record.state, record.proc?.pid ?? null, action);
+    if (refusal) throw new LabError(NodeErrorCode.InvalidTransition, refusal);
+    const { id } = record;
+    const who = fault.instances ? `engine instance${fault.instances.length > 1 ? "s" : ""} ${fault.instances.join(", ")}` : null;
+    switch (action) {
+      case "partition": {
+        const dropped = await record.paths!.partition(fault.instances);
+        this.emitFault(
+          "node:partition",
+          record,
+          who
+            ? `${who} cut off from ${id}: their proxy connections dropped (${dropped}), new ones held unanswered; other instances still reach it`
+            : `the engine's path to ${id} is cut: ${dropped} proxy connection(s) dropped, new ones held unanswered; ` +
+                `${id} keeps running with its data, and its own port ${record.port} still answers`,
+        );
+        break;
+      }
+      case "heal": {
+        let released: number;
+        try {
+          released = await record.paths!.heal(fault.instances);
+        } catch (error) {
+          if (!(error instanceof PartialHealError)) throw error;
+          throw new LabError(
+            NodeErrorCode.InvalidTransition,
+            `Cannot heal ${who} on ${id}: the whole node is partitioned. Heal ${id} without instances (then cut some again if needed).`,
+          );
+        }
+        this.emitFault(
+          "node:heal",
+          record,
+          `${who ?? "the engine"} reach${who ? "" : "es"} ${id} again (${released} held connection(s) closed so their clients reconnect)`,
+        );
+        break;
+      }
+      case "latency": {
+        await record.paths!.setLatency(fault.ms, fault.jitterMs);
+        this.emitFault(
+          "node:latency",
+          record,
+          fault.ms === 0 && fault.jitterMs === 0
+            ? `latency on the path to ${id} removed`
+            : `${fault.ms} ms${fault.jitterMs ? ` ± ${fault.jitterMs} ms` : ""} added to each round trip to ${id} through its proxy (half each way)`,
+        );
+        break;
+      }
+      case "restart":
+        await this.restart(record, fault.delayedRestartMs);
+        break;
+      case "clock-jump": {
+        const result = await clockJump(id, record.host, record.port, fault.ms, Math.max(1000, this.config.readyTimeoutMs));
+        this.emitFault(
+          "node:clock-jump",
+          record,
+          `simulated: ${id}'s clock jumps ${fault.ms} ms ahead — the PTTL of its ${result.cut} lock key(s) (lock:*) cut by ${fault.ms} ms, ` +
+            `${result.expiredNow} of them expiring at once. Redis's real clock is not moved (it follows the machine's); only these TTLs are.`,
+        );
+        break;
+      }
+      default:
+        throw exhaustive(action);
+    }
+    return this.status(record);
+  }
+
+  /** Crash (SIGKILL), stay down at least `delayMs`, start again on the same port. */
+  private async restart(record: NodeRecord, delayMs: number): Promise<void> {
+    const proc = record.proc!;
+    record.expectedExit = proc;
+    await killAndReap(proc);
+    record.proc = null;
+    this.setState(record, "crashed");
+    const downAt = record.since;
+    this.emit(
+      "node:crash",
+      record,
+      `pid ${proc.pid} killed with SIGKILL to restart it; ${this.persistent(record) ? AOF_KEEPS : "its data is gone"}` +
+        (delayMs > 0 ? `; it stays down at least ${delayMs} ms` : ""),
+    );
+    await this.waitUntil(downAt + delayMs);
+    if (this.stopping) throw stoppedError();
+    const keys = await this.startAgain(record);
+    const downMs = record.since - downAt;
+    const newPid = this.status(record).pid;
+    this.emitFault(
+      "node:restart",
+      record,
+      `restarted: pid ${proc.pid} → pid ${newPid ?? "?"}, down ${downMs} ms` +
+        (delayMs > 0 ? ` (delayedRestartMs ${delayMs})` : "") +
+        (this.persistent(record) ? `; back with ${keys} key(s) from its AOF (appendfsync always)` : "; back empty (no persistence)"),
+    );
+  }
+
+  /** Waits until the lab's clock reads `atMs`, or until stop(). */
+  private async waitUntil(atMs: number): Promise<void> {
+    const { clock } = this.config;
+    while (!this.stopping && clock.now() < atMs) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clock.clearTimeout(timer);
+          this.stopWaiters.delete(wake);
+          resolve();
+        };
+        const timer = clock.setTimeout(wake, atMs - clock.now());
+        this.stopWaiters.add(wake);
+      });
+    }
+  }
+
+  /** One shared proxy per node, in node order, on ports after the nodes'. */
+  private async openProxies(): Promise<void> {
+    for (const record of this.records.values()) {
+      if (this.stopping) return;
+      record.paths = await NodePathProxies.create(() =>
+        listenFaultProxyFrom({ host: this.config.host, targetHost: record.host, targetPort: record.port }, this.proxyFrom, this.takenPorts),
+      );
+    }
+  }
+
   private async spawnAll(): Promise<void> {
     const { nodeIds, fixedPorts, host, basePort } = this.config;
     this.untrack = trackLiveManager(this);
     this.watchdog = startWatchdog();
     // Fixed ports are never handed to another node, even before their node is spawned.
-    const taken = new Set(fixedPorts.values());
+    const taken = this.takenPorts;
+    for (const port of fixedPorts.values()) taken.add(port);
     let next = basePort;
     for (const id of nodeIds) {
       if (this.stopping) return;
@@ -234,6 +469,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
         }
       }
       this.setState(record, "up");
+      this.proxyFrom = Math.max(this.proxyFrom, next, record.port + 1);
     }
   }
 
@@ -246,6 +482,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
       port,
       dir: record.dir!,
       readyTimeoutMs,
+      persistence: record.persistence,
       onSpawn: (proc) => {
         record.proc = proc;
         this.watchdog?.watch(proc.pid);
@@ -271,6 +508,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
   }
 
   private async attachAll(targets: NonNullable<ResolvedOptions["attach"]>): Promise<void> {
+    this.proxyFrom = this.config.basePort;
     const records = [...targets].map(([id, target]) => ({ record: this.addRecord(id, "attached", target.host, target.port), target }));
     const outcomes = await Promise.allSettled(
       records.map(async ({ record, target }) => {
@@ -294,6 +532,9 @@ class RedisNodeManager implements NodeManager, LiveManager {
       expectedExit: null,
       dir: null,
       queue: Promise.resolve(),
+      pathQueue: Promise.resolve(),
+      persistence: this.config.persistence.get(id) ?? "none",
+      paths: null,
     };
     this.records.set(id, record);
     return record;
@@ -315,11 +556,13 @@ class RedisNodeManager implements NodeManager, LiveManager {
       mode: record.mode,
       host: record.host,
       port: record.port,
-      // Equal to port until the fault proxy (partition, latency) sits in between.
-      clientPort: record.port,
+      // The shared fault proxy when there is one (faultProxies), else the node itself.
+      clientPort: record.paths?.sharedPort ?? record.port,
       pid: record.proc?.pid ?? null,
       state: record.state,
       since: record.since,
+      ...(record.paths ? { path: record.paths.status() } : {}),
+      ...(this.config.persistence.has(record.id) ? { persistence: record.persistence } : {}),
     };
   }
 
@@ -328,12 +571,27 @@ class RedisNodeManager implements NodeManager, LiveManager {
     record.since = this.config.clock.now();
   }
 
+  private emitFault(name: NodeFaultEvent["name"], record: NodeRecord, detail: string): void {
+    this.events.emit(
+      faultEvent(name, {
+        nodeId: record.id,
+        atMs: this.config.clock.now(),
+        state: record.state,
+        pid: record.proc?.pid ?? null,
+        detail,
+        ...(record.paths ? { path: record.paths.status() } : {}),
+      }),
+    );
+  }
+
   private emit(name: NodeEvent["name"], record: NodeRecord, detail: string): void {
     this.events.emit(
       nodeEvent(name, { nodeId: record.id, atMs: record.since, state: record.state, pid: record.proc?.pid ?? null, detail }),
     );
   }
 }
+
+const AOF_KEEPS = "its AOF (appendfsync always) keeps its keys for the next start";
 
 function stoppedError(): LabError {
   return new LabError(NodeErrorCode.ManagerStopped, "The node manager was stopped; create a new one to run nodes again.");

@@ -19,6 +19,12 @@ export const NodeErrorCode = {
   NotStarted: "NOT_STARTED",
   AlreadyStarted: "ALREADY_STARTED",
   ManagerStopped: "MANAGER_STOPPED",
+  /** A fault's options are out of range or missing (issue 5 faults). */
+  BadFaultOptions: "BAD_FAULT_OPTIONS",
+  /** partition / latency asked of a manager started without `faultProxies`. */
+  NoFaultProxy: "NO_FAULT_PROXY",
+  /** The clock-jump script failed on the node. */
+  FaultFailed: "FAULT_FAILED",
 } as const;
 
 export type NodeErrorCode = (typeof NodeErrorCode)[keyof typeof NodeErrorCode];

@@ -3,7 +3,7 @@ import { LabError } from "../core/errors";
 import { parseAttachUrls, type AttachTarget } from "./attach-url";
 import { badNodeCount, MAX_LOCK_NODES, MIN_LOCK_NODES, NodeErrorCode } from "./node-errors";
 import { assertSpawnablePort, DEFAULT_BASE_PORT } from "./ports";
-import type { NodeId, NodeManagerOptions, NodeRole } from "./types";
+import type { NodeId, NodeManagerOptions, NodePersistence, NodeRole } from "./types";
 
 export const DEFAULT_LOCK_NODES = 5;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -20,7 +20,12 @@ export interface ResolvedOptions {
   /** Null in spawn mode. */
   attach: ReadonlyMap<NodeId, AttachTarget> | null;
   clock: Clock;
+  faultProxies: boolean;
+  /** Only nodes given `nodeOptions`; the rest are "none". */
+  persistence: ReadonlyMap<NodeId, NodePersistence>;
 }
+
+const PERSISTENCE_MODES: readonly NodePersistence[] = ["none", "fsync-always"];
 
 /** `cache`, then `lock-1` … `lock-N`. */
 export function nodeIdsFor(lockNodes: number): NodeId[] {
@@ -72,6 +77,32 @@ export function resolveOptions(options: NodeManagerOptions): ResolvedOptions {
     attach = parseAttachUrls(nodeIds.map((id, i) => [id, i === 0 ? cacheUrl : (lockUrls[i - 1] ?? "")] as const));
   }
 
+  if (options.faultProxies !== undefined && typeof options.faultProxies !== "boolean") {
+    throw new LabError(NodeErrorCode.BadConfig, `faultProxies must be true or false (got ${String(options.faultProxies)}).`);
+  }
+  const persistence = new Map<NodeId, NodePersistence>();
+  for (const [id, nodeOptions] of Object.entries(options.nodeOptions ?? {}) as [NodeId, { persistence?: NodePersistence } | undefined][]) {
+    if (nodeOptions === undefined) continue;
+    if (!nodeIds.includes(id)) {
+      throw new LabError(NodeErrorCode.BadConfig, `nodeOptions names "${id}", which is not a node of this lab (${nodeIds.join(", ")}).`);
+    }
+    const mode = nodeOptions.persistence ?? "none";
+    if (!PERSISTENCE_MODES.includes(mode)) {
+      throw new LabError(
+        NodeErrorCode.BadConfig,
+        `The persistence of ${id} must be ${PERSISTENCE_MODES.map((m) => `"${m}"`).join(" or ")} (got ${JSON.stringify(mode)}).`,
+      );
+    }
+    if (attach && mode !== "none") {
+      throw new LabError(
+        NodeErrorCode.BadConfig,
+        `${id} has persistence "${mode}", but the lab attaches to its server and does not start it; ` +
+          `configure persistence on that server itself, or let the lab spawn its own nodes.`,
+      );
+    }
+    persistence.set(id, mode);
+  }
+
   return {
     nodeIds,
     host: options.host ?? DEFAULT_HOST,
@@ -81,6 +112,8 @@ export function resolveOptions(options: NodeManagerOptions): ResolvedOptions {
     redisServerPath: options.redisServerPath ?? "redis-server",
     attach,
     clock: options.clock ?? systemClock,
+    faultProxies: options.faultProxies ?? false,
+    persistence,
   };
 }
 
@@ -88,7 +121,8 @@ export function resolveOptions(options: NodeManagerOptions): ResolvedOptions {
  * Reads the lab's node settings from the environment:
  * - `REDIS_CACHE_URL` + `REDIS_LOCK_URLS=redis://h:p,redis://h:p,…` — attach to running servers (both or neither);
  * - `LAB_LOCK_NODES` — lock node count (1–7; in attach mode it must match the URL count);
- * - `LAB_BASE_PORT` — first port tried when spawning.
+ * - `LAB_BASE_PORT` — first port tried when spawning;
+ * - `LAB_FAULT_PROXIES=1` (or `true`) — a fault proxy in front of every node (partition, latency).
  * Empty variables count as unset. URLs and ranges are checked by `createNodeManager`.
  */
 export function nodeManagerOptionsFromEnv(env: NodeJS.ProcessEnv): NodeManagerOptions {
@@ -108,6 +142,13 @@ export function nodeManagerOptionsFromEnv(env: NodeJS.ProcessEnv): NodeManagerOp
   if (lockNodes !== undefined) options.lockNodes = lockNodes;
   const basePort = wholeNumber("LAB_BASE_PORT");
   if (basePort !== undefined) options.basePort = basePort;
+  const faultProxies = read("LAB_FAULT_PROXIES");
+  if (faultProxies !== undefined) {
+    if (!/^(1|0|true|false)$/i.test(faultProxies)) {
+      throw new LabError(NodeErrorCode.BadConfig, `LAB_FAULT_PROXIES must be 1, 0, true or false (got "${faultProxies}").`);
+    }
+    options.faultProxies = /^(1|true)$/i.test(faultProxies);
+  }
 
   const cacheUrl = read("REDIS_CACHE_URL");
   const lockList = read("REDIS_LOCK_URLS");

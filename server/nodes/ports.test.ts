@@ -83,4 +83,22 @@ describe("testBasePort", () => {
   it("refuses slots outside its range", () => {
     expect(() => testBasePort(5)).toThrow(RangeError);
   });
+
+  it("gives extra slots 10–13 their own ranges, apart from slots 0–4 and below the ephemeral ports", () => {
+    const starts = new Set<number>();
+    for (let worker = 0; worker < 40; worker++) {
+      const env = { VITEST_POOL_ID: String(worker) } as unknown as NodeJS.ProcessEnv;
+      for (const slot of [0, 1, 2, 3, 4, 10, 11, 12, 13]) starts.add(testBasePort(slot, env));
+      for (const slot of [10, 11, 12, 13]) {
+        const base = testBasePort(slot, env);
+        expect(base).toBeGreaterThanOrEqual(25_000);
+        expect(base + TEST_PORTS_PER_SLOT).toBeLessThan(32_768);
+      }
+    }
+    const sorted = [...starts].sort((a, b) => a - b);
+    expect(sorted).toHaveLength(40 * 9);
+    // Ranges never overlap: each start is at least a slot's width past the one before.
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(TEST_PORTS_PER_SLOT);
+    for (const slot of [9, 14, 10.5]) expect(() => testBasePort(slot)).toThrow(RangeError);
+  });
 });

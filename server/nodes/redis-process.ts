@@ -4,7 +4,7 @@ import path from "node:path";
 import { LabError } from "../core/errors";
 import { NodeErrorCode, redisServerMissing } from "./node-errors";
 import { redisCommand } from "./resp";
-import type { NodeId } from "./types";
+import type { NodeId, NodePersistence } from "./types";
 
 /** One running redis-server child. Signals go through `child` so that a reaped PID is never signalled. */
 export interface RedisProcess {
@@ -28,6 +28,11 @@ export interface SpawnRedisOptions {
   /** The node's own directory: working dir, logs; wiped (logs aside) before each spawn. */
   dir: string;
   readyTimeoutMs: number;
+  /**
+   * `fsync-always`: AOF with appendfsync always, and the AOF survives across spawns in `dir`, so the
+   * node comes back with its keys. @default "none" (no persistence; every spawn starts empty)
+   */
+  persistence?: NodePersistence;
   /** Called as soon as the process exists, before readiness, so cleanup can find one that hangs. */
   onSpawn(proc: RedisProcess): void;
 }
@@ -38,13 +43,17 @@ export class PortTakenError extends Error {}
 const REDIS_LOG = "redis.log";
 const OUTPUT_LOG = "output.log";
 
-export function redisServerArgs(host: string, port: number, dir: string): string[] {
+/** AOF files (Redis 7's directory, Redis 6's single file): kept across spawns of a persistent node. */
+const AOF_ENTRIES = new Set(["appendonlydir", "appendonly.aof"]);
+
+export function redisServerArgs(host: string, port: number, dir: string, persistence: NodePersistence = "none"): string[] {
   return [
     "--port", String(port),
     "--bind", host,
     // No persistence: a crashed node must come back empty, and nothing may land in the repo.
+    // With fsync-always, an AOF in the node's own temp dir, written to disk before every reply.
     "--save", "",
-    "--appendonly", "no",
+    ...(persistence === "fsync-always" ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
     "--dir", dir,
     "--logfile", path.join(dir, REDIS_LOG),
     "--daemonize", "no",
@@ -56,14 +65,15 @@ export function redisServerArgs(host: string, port: number, dir: string): string
 /** Spawns redis-server and resolves once that very process (checked by INFO's process_id) answers. */
 export async function spawnRedis(options: SpawnRedisOptions): Promise<RedisProcess> {
   const { nodeId, redisServerPath, host, port, dir } = options;
-  clearDataFiles(dir);
+  const persistence = options.persistence ?? "none";
+  clearDataFiles(dir, persistence === "fsync-always" ? AOF_ENTRIES : new Set());
   const logStart = logSizes(dir);
   // Output goes to a file, not a pipe: no handle keeps the lab alive, and startup errors printed
   // before the logfile opens (bad config) are still there to quote.
   const out = fs.openSync(path.join(dir, OUTPUT_LOG), "a");
   let child: ChildProcess;
   try {
-    child = spawn(redisServerPath, redisServerArgs(host, port, dir), { stdio: ["ignore", out, out], cwd: dir });
+    child = spawn(redisServerPath, redisServerArgs(host, port, dir, persistence), { stdio: ["ignore", out, out], cwd: dir });
   } finally {
     fs.closeSync(out);
   }
@@ -173,10 +183,13 @@ export function logTail(dir: string, since: LogSizes = {}, lines = 4): string {
   return last.length ? ` Last log lines: ${last.join(" | ")}` : "";
 }
 
-/** Removes everything but the logs, so a restarted node cannot load a dump someone made with SAVE. */
-function clearDataFiles(dir: string): void {
+/**
+ * Removes everything but the logs (and `keep`: a persistent node's AOF), so a restarted node cannot
+ * load a dump someone made with SAVE.
+ */
+function clearDataFiles(dir: string, keep: ReadonlySet<string>): void {
   for (const entry of fs.readdirSync(dir)) {
-    if (!entry.endsWith(".log")) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+    if (!entry.endsWith(".log") && !keep.has(entry)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,7 @@
  * for its own `slot` inside the block, so two files never start from the same port. The manager
  * still skips busy ports, so an overlap costs a retry, never a failure.
  *
- * Blocks sit in 17000–24999: clear of the lab's default 7100, of 6379, and of Linux's ephemeral
+ * Blocks sit in 17000–24999 (slots 0–4) and 25000–31399 (slots 10–13): clear of the lab's default 7100, of 6379, and of Linux's ephemeral
  * range (32768+), where outgoing connections take their local ports.
  */
 export const TEST_PORT_FIRST = 17_000;
@@ -19,10 +19,27 @@ export function testWorkerIndex(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(id) && id >= 0 ? id % WORKER_BLOCKS : 0;
 }
 
-/** First port of this worker's range for test file `slot` (0–4); 40 ports are the slot's to use. */
+/**
+ * Extra slots 10–13, for test files added once 0–4 were all taken: a second region, 25000–31399,
+ * with the same per-worker blocks (4 slots of 40 ports each), still clear of the ephemeral range.
+ */
+export const TEST_EXTRA_PORT_FIRST = 25_000;
+export const TEST_EXTRA_SLOT_FIRST = 10;
+const EXTRA_SLOTS = 4;
+
+/** First port of this worker's range for test file `slot` (0–4, or 10–13); 40 ports are the slot's to use. */
 export function testBasePort(slot = 0, env: NodeJS.ProcessEnv = process.env): number {
+  if (Number.isInteger(slot) && slot >= TEST_EXTRA_SLOT_FIRST && slot < TEST_EXTRA_SLOT_FIRST + EXTRA_SLOTS) {
+    return (
+      TEST_EXTRA_PORT_FIRST +
+      testWorkerIndex(env) * EXTRA_SLOTS * TEST_PORTS_PER_SLOT +
+      (slot - TEST_EXTRA_SLOT_FIRST) * TEST_PORTS_PER_SLOT
+    );
+  }
   if (!Number.isInteger(slot) || slot < 0 || slot >= SLOTS) {
-    throw new RangeError(`test port slot must be a whole number from 0 to ${SLOTS - 1} (got ${slot})`);
+    throw new RangeError(
+      `test port slot must be a whole number from 0 to ${SLOTS - 1}, or from ${TEST_EXTRA_SLOT_FIRST} to ${TEST_EXTRA_SLOT_FIRST + EXTRA_SLOTS - 1} (got ${slot})`,
+    );
   }
   return TEST_PORT_FIRST + testWorkerIndex(env) * TEST_PORTS_PER_WORKER + slot * TEST_PORTS_PER_SLOT;
 }

@@ -1,4 +1,4 @@
-import type { NodeAction, NodeId, NodeState } from "./types";
+import type { NodeAction, NodeFaultAction, NodeId, NodeState } from "./types";
 
 /**
  * Which faults a spawned node accepts in each state: why `action` cannot run now, or null when it
@@ -21,6 +21,30 @@ export function transitionRefusal(id: NodeId, state: NodeState, pid: number | nu
       return `Cannot ${action} ${id}: it is still starting.`;
     default:
       return exhaustive(state);
+  }
+}
+
+/**
+ * The same for the faults of issue 5. Path faults (partition, heal, latency) act on the proxy, not
+ * the process, so every state takes them; restart needs a process to kill, clock-jump one that answers.
+ */
+export function faultRefusal(id: NodeId, state: NodeState, pid: number | null, action: NodeFaultAction): string | null {
+  switch (action) {
+    case "partition":
+    case "heal":
+    case "latency":
+      return null;
+    case "restart":
+      if (state === "up" || state === "frozen") return null;
+      if (state === "crashed") return `Cannot restart ${id}: it is crashed (no process). Start it instead.`;
+      return `Cannot restart ${id}: it is still starting.`;
+    case "clock-jump":
+      if (state === "up") return null;
+      if (state === "frozen") return `Cannot clock-jump ${id}: it is frozen (pid ${pid}) and cannot run the script. Thaw it first.`;
+      if (state === "crashed") return `Cannot clock-jump ${id}: it is crashed (no process, no lock keys). Start it first.`;
+      return `Cannot clock-jump ${id}: it is still starting.`;
+    default:
+      return exhaustive(action);
   }
 }
 

@@ -2,6 +2,7 @@ import { defaultScenario, type Scenario } from "../../../lib/scenario";
 import { ManualClock } from "../../core/clock";
 import { seededRandom } from "../../core/random";
 import { MetricsCollector } from "../../metrics/collector";
+import { lockedWriteFigures, type LockedWriteFigures } from "../../metrics/locked-writes";
 import { createCapacityModelDatabase, type CapacityModelOptions } from "../../origin/capacity-model";
 import type { OriginDatabase } from "../../origin/types";
 import type { EngineEvent, EngineEventName, EngineEventOf, ReadOutcome } from "../events";
@@ -93,6 +94,8 @@ export class TestLab {
       xfetchBeta: patch.xfetchBeta ?? base.xfetchBeta,
       cache: { ...base.cache, ...patch.cache },
       ...(patch.timeScale !== undefined ? { timeScale: patch.timeScale } : {}),
+      ...(patch.lockedWork !== undefined ? { lockedWork: patch.lockedWork } : {}),
+      ...(patch.fencing !== undefined ? { fencing: patch.fencing } : {}),
     };
     this.t0 = options.startMs ?? 1_000_000;
     this.clock = new ManualClock(this.t0);
@@ -228,6 +231,34 @@ export class TestLab {
       });
     }, tracked.scheduledAt - this.clock.now());
     return tracked;
+  }
+
+  /** Schedules one protected increment (lockedWork "increment") at `atMs` on instance `instance` (1-based). */
+  increment(atMs: number, options: { instance?: number; key?: string; patienceMs?: number } = {}): TrackedRead {
+    const instance = options.instance ?? 1;
+    const engine = this.instance(instance);
+    const tracked: TrackedRead = { requestId: this.nextRequestId++, instance, key: options.key ?? HOT_KEY, scheduledAt: this.at(atMs) };
+    this.reads.push(tracked);
+    this.clock.setTimeout(() => {
+      void engine
+        .increment({ requestId: tracked.requestId, key: tracked.key, scheduledAt: tracked.scheduledAt, patienceMs: options.patienceMs ?? 5000 })
+        .then((outcome) => {
+          tracked.outcome = outcome;
+          tracked.endedAt = this.clock.now();
+        });
+    }, tracked.scheduledAt - this.clock.now());
+    return tracked;
+  }
+
+  /** Arms a simulated stop-the-world pause of `ms` on instance `instance` at `atMs`, as the runner does. */
+  pauseAt(atMs: number, instance: number, ms: number): void {
+    const engine = this.instance(instance);
+    this.clock.setTimeout(() => engine.pause(ms), this.at(atMs) - this.clock.now());
+  }
+
+  /** The report's lost-update accounting (server/metrics/locked-writes.ts) over `keys`. */
+  counterAccounting(keys: readonly string[] = [HOT_KEY], start?: ReadonlyMap<string, number>): LockedWriteFigures {
+    return lockedWriteFigures(this.db, keys, start);
   }
 
   /** Crashes instance `instance` (1-based) at `atMs`. */
