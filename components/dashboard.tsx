@@ -453,9 +453,9 @@ function LabPage({ boot }: { boot: BootParams }) {
         <div className={`flex flex-col gap-5 transition-opacity ${dim ? "opacity-60" : ""}`}>
           {/* Side by side only where the lock grid keeps its full width beside the controls. */}
           <div
-            className={`grid gap-5 min-[1800px]:items-start ${presenter ? "min-[1800px]:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]" : "min-[1800px]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
+            className={`grid gap-5 min-[112.5rem]:items-start ${presenter ? "min-[112.5rem]:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]" : "min-[112.5rem]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
           >
-            <aside className="grid min-w-0 gap-5 lg:grid-cols-2 lg:items-start min-[1800px]:grid-cols-1" aria-label="Run and story">
+            <aside className="grid min-w-0 gap-5 lg:grid-cols-2 lg:items-start min-[112.5rem]:grid-cols-1" aria-label="Run and story">
               <div className="panel">
                 <RunControls
                   run={view.run}

@@ -1,6 +1,6 @@
+import { percent as pct, verdictLines } from "../../lib/verdict";
 import type { Report } from "../lab/report";
 
-const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : "—");
 const ms = (value: number | null) => (value === null ? "—" : `${value} ms`);
 
 /** A report as a person reads it at a terminal: the story first, then the figures behind it. */
@@ -35,21 +35,7 @@ export function formatSummary(report: Report): string {
 }
 
 function verdict(report: Report): string {
-  const parts = [readVerdict(report)];
-  const { writes } = report;
-  if (writes.lost > 0) parts.push(`${writes.lost} acknowledged write(s) never reached the database.`);
-  else if (writes.acknowledged > 0) parts.push(`all ${writes.acknowledged} acknowledged write(s) are persisted or still pending.`);
-  return parts.join("\n              ");
-}
-
-function readVerdict(report: Report): string {
-  const { requests: r, maxDbReadsPerEpisode: worst, scenario: s } = report;
-  if (report.locks.safetyViolations > 0) return `the lock let two holders in at once (${report.locks.safetyViolations} time(s)).`;
-  if (report.episodeCount === 0) return "no episode: the crowd never found the key missing.";
-  if (worst > Math.max(s.instances, 1) * 2) return `stampede — ${worst} DB reads for one expired key.`;
-  const failed = r.errors + r.timeouts;
-  if (failed > r.total / 2) return `the database was spared (${worst} read(s) per episode at most), but ${failed} of ${r.total} clients got no value.`;
-  return `protected — at most ${worst} DB read(s) per episode, and ${pct(r.hits + r.misses + r.staleServed, r.total)} of clients served.`;
+  return verdictLines(report).join("\n              ");
 }
 
 /** A one-line progress bar for stderr. */

@@ -2,6 +2,7 @@ import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { createNodeManager, supportsFaults, type LabNodeManager } from "./manager";
+import { redisCommand } from "./resp";
 import { testBasePort, TEST_PORTS_PER_SLOT } from "./test-ports";
 import { connect, isProcessGone, pings, waitUntilGone } from "./test-support";
 import type { LabNodeEvent, NodeEvent, NodeManagerOptions } from "./types";
@@ -89,9 +90,9 @@ describe("fault proxies", () => {
     expect(await pings(node.port)).toBe(true);
     const witness = await client(node.port);
     expect(await witness.get("lock:k")).toBe("holder-a");
-    // A new engine connection is taken but never answered: the command times out.
-    const late = await client(node.clientPort, 400);
-    await expect(late.ping()).rejects.toThrow(/timed out/i);
+    // A new connection through the proxy is taken but never answered: the command times out
+    // (ioredis 6 never gets past its connection handshake there, so its client fails too).
+    await expect(redisCommand(HOST, node.clientPort, ["PING"], 400)).rejects.toThrow(/no reply .* within 400 ms/);
     expect(await pings(node.clientPort, 400)).toBe(false);
     // Other nodes are untouched.
     expect(await pings(target.get("cache").clientPort)).toBe(true);
@@ -237,7 +238,10 @@ describe("fault proxies", () => {
     await target.start();
     await target.apply("lock-1", "partition", { instances: [1] });
     await target.apply("lock-2", "latency", { ms: 50 });
-    const held = await client(await target.clientPortFor("lock-1", 1), 300);
+    const held = net.connect({ host: HOST, port: await target.clientPortFor("lock-1", 1) });
+    held.on("error", () => undefined);
+    const heldClosed = new Promise((resolve) => held.once("close", resolve));
+    await new Promise((resolve) => held.once("connect", resolve));
     const proxyPorts = [
       ...target.list().map((node) => node.clientPort),
       ...(await Promise.all([1, 2, 3].flatMap((instance) => ["lock-1", "lock-2"].map((id) => target.clientPortFor(id as "lock-1", instance))))),
@@ -246,7 +250,7 @@ describe("fault proxies", () => {
     await target.stop();
     for (const port of proxyPorts) expect(await portRefuses(port), `proxy port ${port}`).toBe(true);
     expect(await waitUntilGone(pids)).toEqual([]);
-    await expect(held.ping()).rejects.toThrow();
+    await heldClosed;
     await expect(target.clientPortFor("lock-1", 1)).rejects.toMatchObject({ code: "MANAGER_STOPPED" });
     await expect(target.apply("lock-1", "heal")).rejects.toMatchObject({ code: "MANAGER_STOPPED" });
   });
