@@ -194,6 +194,41 @@ export const PRESETS: readonly Preset[] = [
       { title: "Without XFetch", narration: "β = 0: every expiry opens an episode.", watch: "episodeCount", changes: { xfetchBeta: 0 } },
     ],
   },
+  {
+    id: "gc-pause",
+    title: "The long pause",
+    narration:
+      "The lock now guards a counter: each request takes it, reads the row, adds one and writes it back. Two seconds in, the app server holding the lock freezes for 2.5 s — a long garbage collection — right between its read and its write. Its lock was good for one second. Redlock does what it promised and hands the lock to the next client, and the counter moves on. Then the frozen server wakes up, still sure it holds the lock, and writes back the number it read before the pause.",
+    watch: "db.lostUpdates and the write-after-validity alarm: the lock expired under a holder that could not know it.",
+    base: {
+      strategy: "cache-aside",
+      lock: "redlock",
+      waiters: "poll",
+      lockedWork: "increment",
+      lockTtlMs: 1000,
+      instances: 2,
+      durationMs: 6000,
+      db: { readLatencyMs: 50, writeLatencyMs: 20 },
+      crowd: { profile: "steady", rps: 8, keys: 1, patienceMs: 6000 },
+      faults: [{ atMs: 2000, instance: 1, action: "pause", ms: 2500 }],
+    },
+    beats: [
+      {
+        title: "Paused past the TTL",
+        narration:
+          "No fencing. The paused holder's write lands 1.5 s after its lock ran out, on top of every increment made while it slept.",
+        watch: "db.lostUpdates > 0, db.staleWritesAccepted = 1, one write-after-validity violation",
+        changes: {},
+      },
+      {
+        title: "Fencing tokens",
+        narration:
+          "Same pause, but every grant now carries a number from the database's own sequence, and the database keeps the highest number it has accepted for the row. The late writer's number is older: the database says no. Redlock cannot hand out such a number — its lock value is random and its five nodes share no counter — so the order has to come from the thing being protected.",
+        watch: "db.staleWritesRejected = 1, db.lostUpdates = 0",
+        changes: { fencing: true },
+      },
+    ],
+  },
 ];
 
 export function findPreset(id: string): Preset | undefined {

@@ -29,8 +29,29 @@ export interface ChartRow {
   lockFailed: number;
 }
 
+/**
+ * Frames sorted by `t`, one per window. The server may send a frame late (it waits for the lock
+ * observer's reading, and a slow reading lets the next frame overtake it), so arrival order is not
+ * time order. For two frames of one window the later arrival wins. Returns the input when it is
+ * already in order (the usual case), so memoised consumers see the same array.
+ */
+export function inTimeOrder<T extends { t: number }>(frames: readonly T[]): readonly T[] {
+  let ordered = true;
+  for (let i = 1; i < frames.length; i++) {
+    if (frames[i]!.t <= frames[i - 1]!.t) {
+      ordered = false;
+      break;
+    }
+  }
+  if (ordered) return frames;
+  const byT = new Map<number, T>();
+  for (const frame of frames) byT.set(frame.t, frame);
+  return [...byT.values()].sort((a, b) => a.t - b.t);
+}
+
 /** @default maxPoints 600 */
-export function toChartRows(frames: readonly TickFrame[], tickMs: number, maxPoints = 600): ChartRow[] {
+export function toChartRows(unordered: readonly TickFrame[], tickMs: number, maxPoints = 600): ChartRow[] {
+  const frames = inTimeOrder(unordered);
   if (frames.length === 0 || tickMs <= 0) return [];
   const group = Math.max(1, Math.ceil(frames.length / maxPoints));
   const rows: ChartRow[] = [];

@@ -5,7 +5,7 @@
  * what the locks did — per tick, converted to per second, never cumulative. Every annotation
  * (faults, node toggles, expiries, crowds) is a vertical line on every chart.
  */
-import { useMemo, type ReactElement, type ReactNode } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type ReactElement, type ReactNode } from "react";
 import {
   Area,
   AreaChart,
@@ -47,8 +47,14 @@ const AXIS_TICK = { fill: "currentColor", fontSize: 14 };
 const AXIS_LINE = "currentColor";
 const ANNOTATION = "currentColor";
 
-export function LiveCharts({ frames, tickMs, dbCapacity, annotations, height = 240 }: LiveChartsProps) {
-  const rows = useMemo(() => toChartRows(frames, tickMs), [frames, tickMs]);
+/**
+ * Six recharts charts cost real main-thread time per redraw, so they redraw at most every
+ * {@link REDRAW_MS} (the numbers are per tick either way) and not at all when nothing changed:
+ * the component is memoised, so a parent's clock tick does not redraw them.
+ */
+export const LiveCharts = memo(function LiveCharts({ frames, tickMs, dbCapacity, annotations, height = 240 }: LiveChartsProps) {
+  const shown = useThrottled(frames, REDRAW_MS);
+  const rows = useMemo(() => toChartRows(shown, tickMs), [shown, tickMs]);
   // The x axis runs from t = 0 to the last frame or the last annotation, whichever is later.
   const lastS = Math.max(rows.at(-1)?.s ?? 0, ...annotations.map((a) => a.atMs / 1000), 1);
   const notes = useMemo(() => layoutNotes(annotations, lastS), [annotations, lastS]);
@@ -139,6 +145,29 @@ export function LiveCharts({ frames, tickMs, dbCapacity, annotations, height = 2
       </ChartCard>
     </section>
   );
+});
+
+/** How often the charts may redraw while frames stream in, ms. */
+const REDRAW_MS = 300;
+
+/** `value`, updated at most every `ms` (the latest value always lands, at most `ms` late). */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = last.current + ms - Date.now();
+    const show = () => {
+      last.current = Date.now();
+      setShown(value);
+    };
+    if (wait <= 0) {
+      show();
+      return;
+    }
+    const timer = setTimeout(show, wait);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return shown;
 }
 
 const MARGIN = { top: 22, right: 16, bottom: 4, left: 4 };

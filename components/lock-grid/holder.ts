@@ -26,9 +26,15 @@ export function readingOf(lock: TickFrame["locks"][number] | undefined): HolderR
   return { kind: "held", holder: lock.holder, ...parseHolder(lock.holder) };
 }
 
-/** "instance 2 · request 123", "unknown holder", or the raw text for a format this page does not know. */
+/**
+ * The observer found a lock value that no grant owns (yet): an acquisition still collecting votes,
+ * or what a failed one left on some nodes.
+ */
+export const UNCONFIRMED_HELP = "A lock value no grant owns (yet): an acquisition still in flight, or what a failed one left behind.";
+
+/** "instance 2 · request 123", "unconfirmed value", or the raw text for a format this page does not know. */
 export function holderLabel(holder: string): string {
-  if (holder === "unknown") return "unknown holder";
+  if (holder === "unknown") return "unconfirmed value";
   const { instance, request } = parseHolder(holder);
   if (instance === null) return holder;
   return request === null ? `instance ${instance}` : `instance ${instance} · request ${request}`;
@@ -36,7 +42,7 @@ export function holderLabel(holder: string): string {
 
 /** "instance 2", short enough for a lane segment. */
 export function holderShortLabel(holder: string): string {
-  if (holder === "unknown") return "unknown";
+  if (holder === "unknown") return "unconfirmed";
   const { instance } = parseHolder(holder);
   return instance === null ? holder : `instance ${instance}`;
 }

@@ -10,10 +10,11 @@ import { useState } from "react";
 import type { Ack, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
 import type { TickFrame } from "@/lib/report";
 import type { Scenario } from "@/lib/scenario";
+import { inTimeOrder } from "../charts/chart-data";
 import { formatDuration } from "../format";
 import { ACTION_HELP, availableActions } from "../node-actions";
 import { stateStyle } from "../node-state-style";
-import { holderColors, holderLabel, holdersOnNodes, NO_ANSWER_HATCH, readingOf, type HolderReading } from "./holder";
+import { holderColors, holderLabel, holdersOnNodes, NO_ANSWER_HATCH, readingOf, UNCONFIRMED_HELP, type HolderReading } from "./holder";
 
 export interface LockGridProps {
   /** Every node the lab has (cache and lock nodes), as the server last sent them. */
@@ -66,7 +67,9 @@ const CELL = {
   actions: "col-span-2 @xl:flex-1 @5xl:col-span-1",
 } as const;
 
-export function LockGrid({ nodes, frames, lockNodes, now, canControl, onAction, lock = "redlock", lockTtlMs }: LockGridProps) {
+export function LockGrid({ nodes, frames: unordered, lockNodes, now, canControl, onAction, lock = "redlock", lockTtlMs }: LockGridProps) {
+  // Frames can arrive out of order (a slow observer reading lets the next frame overtake it).
+  const frames = inTimeOrder(unordered);
   const latest = frames.at(-1);
   // The run's last frame carries no observer reading: use the newest frame that has one.
   const reading = findLast(frames, (frame) => frame.locks.length > 0);
@@ -204,12 +207,14 @@ function QuorumLine({
     split: { box: "border-yellow-300 bg-yellow-950/40", mark: "⚠", badge: "bg-yellow-300/25 text-yellow-200", detail: "" },
   }[health];
 
+  const who = (holder: string) => (holder === "unknown" ? "an unconfirmed value" : holderLabel(holder).split(" · ")[0]);
+  const first = holders[0];
   const held =
-    holders.length === 0
+    first === undefined
       ? "lock free"
       : split
-        ? `${holders.length} different holders: ${holders.map((h) => `${holderLabel(h.holder).split(" · ")[0]} on ${plural(h.nodes.length, "node")}`).join(", ")}`
-        : `lock held by ${holderLabel(holders[0]!.holder).split(" · ")[0]} on ${plural(holders[0]!.nodes.length, "node")}${holders[0]!.nodes.length < needed && lock === "redlock" ? " — not a majority" : ""}`;
+        ? `${holders.length} different holders: ${holders.map((h) => `${who(h.holder)} on ${plural(h.nodes.length, "node")}`).join(", ")}`
+        : `${first.holder === "unknown" ? "" : "lock held by "}${who(first.holder)} on ${plural(first.nodes.length, "node")}${first.nodes.length < needed && lock === "redlock" ? " — not a majority" : ""}`;
 
   const headline =
     lock === "redlock"
@@ -436,7 +441,9 @@ function HolderCell({ holder, down }: { holder: HolderReading; down: boolean }) 
           >
             {holder.instance ?? "?"}
           </span>
-          <span className="text-2xl font-semibold">{holderLabel(holder.holder)}</span>
+          <span className="text-2xl font-semibold" title={holder.holder === "unknown" ? UNCONFIRMED_HELP : holder.holder}>
+            {holderLabel(holder.holder)}
+          </span>
         </span>
       );
     }

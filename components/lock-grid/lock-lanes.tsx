@@ -6,10 +6,11 @@
  * node did not answer. When the nodes hold different values at one time (a split vote's leftovers,
  * or a second grant after a node restarted empty), a marker spans the lanes at that time.
  */
-import type { CSSProperties } from "react";
+import { memo, type CSSProperties } from "react";
 import type { TickFrame } from "@/lib/report";
+import { inTimeOrder } from "../charts/chart-data";
 import { OKABE_ITO } from "../charts/palette";
-import { FREE_COLOR, holderColors, holderShortLabel, NO_ANSWER_HATCH, SPLIT_TAPE } from "./holder";
+import { FREE_COLOR, holderColors, holderShortLabel, NO_ANSWER_HATCH, SPLIT_TAPE, UNCONFIRMED_HELP } from "./holder";
 
 export interface LockLanesProps {
   /** The run's frames, oldest first. */
@@ -32,7 +33,8 @@ interface Segment {
 
 const keyOf = (cell: Cell) => (cell.kind === "held" ? `held:${cell.holder}` : cell.kind);
 
-export function LockLanes({ frames, lockNodeIds, tickMs, windowMs = 30_000 }: LockLanesProps) {
+export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeIds, tickMs, windowMs = 30_000 }: LockLanesProps) {
+  const frames = inTimeOrder(unordered);
   const last = frames.at(-1);
   const lastEnd = last ? last.t + tickMs : 0;
   // The window starts at t = 0 until the run is longer than the window, then slides.
@@ -115,7 +117,7 @@ export function LockLanes({ frames, lockNodeIds, tickMs, windowMs = 30_000 }: Lo
       {frames.length === 0 && <p className="text-lg text-slate-500">The lanes fill in as the run goes: one column per tick.</p>}
     </section>
   );
-}
+});
 
 function Lane({
   nodeId,
@@ -159,7 +161,7 @@ function Lane({
               key={segment.start}
               className="absolute inset-y-0 flex items-center overflow-hidden border-x border-slate-950/40 px-1.5 text-base font-bold whitespace-nowrap"
               style={{ ...style, background: colors.fill, color: colors.text }}
-              title={`${nodeId}: ${segment.cell.holder}`}
+              title={`${nodeId}: ${segment.cell.holder === "unknown" ? UNCONFIRMED_HELP : segment.cell.holder}`}
             >
               {widthPct > 8 ? label : widthPct > 2.5 ? label.replace(/^instance /, "") : ""}
             </div>

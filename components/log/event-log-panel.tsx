@@ -5,7 +5,7 @@
  * changes, episodes, flushes, losses — newest first, filterable by kind. Never one line per request:
  * the server aggregates those before they get here.
  */
-import { useMemo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import type { LogEntry } from "@/lib/report";
 
 export interface EventLogPanelProps {
@@ -37,7 +37,7 @@ export function formatT(atMs: number): string {
   return `t = ${(atMs / 1000).toFixed(2)} s`;
 }
 
-export function EventLogPanel({ entries, maxHeightClass = "max-h-[28rem]" }: EventLogPanelProps) {
+export const EventLogPanel = memo(function EventLogPanel({ entries, maxHeightClass = "max-h-[28rem]" }: EventLogPanelProps) {
   // Empty means every kind; otherwise only the kinds picked.
   const [picked, setPicked] = useState<ReadonlySet<Kind>>(new Set());
   const counts = useMemo(() => {
@@ -102,7 +102,7 @@ export function EventLogPanel({ entries, maxHeightClass = "max-h-[28rem]" }: Eve
       )}
     </section>
   );
-}
+});
 
 function Chip({ label, count, active, look, onClick }: { label: string; count: number; active: boolean; look: { border: string; dot: string }; onClick(): void }) {
   return (

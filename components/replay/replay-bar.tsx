@@ -23,7 +23,7 @@ export function ReplayBar({ player, onClose }: { player: ReplayPlayer; onClose()
       </p>
       <div className="flex flex-wrap items-center gap-2">
         <button type="button" className="btn btn-ghost" onClick={() => player.seek(0)} title="Back to the first frame">
-          ⏮ Restart
+          ↺ Restart
         </button>
         {playing ? (
           <button type="button" className="btn btn-primary" data-testid="replay-pause" onClick={player.pause}>
@@ -35,7 +35,7 @@ export function ReplayBar({ player, onClose }: { player: ReplayPlayer; onClose()
           </button>
         )}
         <button type="button" className="btn btn-ghost" data-testid="replay-end" onClick={() => player.seek(total)} title="Show the whole run">
-          End ⏭
+          Jump to end
         </button>
         <label className="flex items-center gap-2 text-base text-violet-100">
           Speed

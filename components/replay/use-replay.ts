@@ -32,8 +32,8 @@ export interface ReplayPlayer {
   seek(cursor: number): void;
 }
 
-/** Recordings have no run id of their own; this one never collides with a live run's. */
-const REPLAY_RUN_ID = -1;
+/** Recordings keep no run id; the replayed run is "run 0", which no live run ever is. */
+const REPLAY_RUN_ID = 0;
 /** Below this, frames are shown several per timer step rather than faster than the screen. */
 const MIN_STEP_MS = 16;
 
@@ -118,19 +118,30 @@ function tickOf(recording: Recording): number {
 }
 
 /** The recorded run as it stood after `cursor` frames. */
-export function replayView(recording: Recording, cursor: number): LabView {
+export function replayView(recording: Recording, cursor: number, wallNow = Date.now()): LabView {
   const frames = recording.frames.slice(0, cursor);
   const done = cursor >= recording.frames.length;
   const last = frames[frames.length - 1];
   // The run's clock: the end of the last window shown.
   const nowMs = last ? last.t + tickOf(recording) : 0;
-  const base = { runId: REPLAY_RUN_ID, scenario: recording.scenario, meta: recording.meta, startedAt: 0 };
-  const run: WireRunState = done ? { status: "finished", ...base, endedAt: nowMs } : { status: "running", ...base };
+  // Wall-clock stamps that make "running for 2.3 s" read the replay's position, not the recording's date.
+  const startedAt = wallNow - nowMs;
+  const base = { runId: REPLAY_RUN_ID, scenario: recording.scenario, meta: recording.meta, startedAt };
+  const run: WireRunState = done
+    ? { status: "finished", ...base, endedAt: startedAt + (recording.report?.durationMs ?? nowMs) }
+    : { status: "running", ...base };
   const log = done ? recording.log : recording.log.filter((entry) => entry.atMs <= nowMs);
-  let nodes: WireNode[] | null = recording.nodes[0]?.nodes ?? null;
+  // Node states as the timeline had them at this point; "since" on the replay's clock, so "crashed
+  // for 2 s" means two seconds of the replayed run, not the day the file was saved.
+  let nodes: WireNode[] | null = null;
   for (const entry of recording.nodes) {
-    if (entry.atMs <= nowMs) nodes = entry.nodes;
-    else break;
+    if (nodes !== null && entry.atMs > nowMs) break;
+    const previous: WireNode[] | null = nodes;
+    nodes = entry.nodes.map((node): WireNode => {
+      const before = previous?.find((candidate) => candidate.id === node.id);
+      const since = before && before.state === node.state ? before.since : previous ? startedAt + entry.atMs : startedAt;
+      return { ...node, since };
+    });
   }
   return { run, frames, log, report: done ? recording.report : null, nodes };
 }

@@ -5,7 +5,7 @@
  * report object), the cache node's own INFO count beside the engine's, the verdict, and downloads
  * of the report as JSON and of its ticks as CSV.
  */
-import type { ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import { ticksToCsv } from "@/lib/csv";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
@@ -27,7 +27,7 @@ const TONE: Record<VerdictTone, { box: string; mark: string; title: string }> = 
 
 const LOST_WRITES = { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Writes lost" };
 
-export function RunSummary({ report, fileName }: RunSummaryProps) {
+export const RunSummary = memo(function RunSummary({ report, fileName }: RunSummaryProps) {
   const { requests: r, latencyMs: lat, db, locks, writes, scenario: s, runtime } = report;
   const verdict = verdictOf(report);
   // Lost writes outrank a calm read story: the banner turns red even when the reads were fine.
@@ -245,7 +245,7 @@ export function RunSummary({ report, fileName }: RunSummaryProps) {
       </div>
     </section>
   );
-}
+});
 
 type FigureRow = [string, ReactNode, string?];
 

@@ -19,6 +19,14 @@ export function formatSummary(report: Report): string {
   if (writes.acknowledged + writes.failed > 0) {
     lines.push(`  writes      ${writes.acknowledged} acknowledged, ${writes.persisted} persisted, ${writes.pending} pending, ${writes.lost} LOST, ${writes.failed} failed`);
   }
+  if (s.lockedWork === "increment") {
+    lines.push(
+      `  increments  ${db.lockedWrites} written, counter up ${db.counterIncrease}: ${db.lostUpdates} LOST; fencing ${s.fencing ? "on" : "off"}: ${db.staleWritesRejected} stale write(s) refused, ${db.staleWritesAccepted} accepted`,
+    );
+  }
+  if (locks.pauses && locks.pauses.taken > 0) {
+    lines.push(`  pauses      ${locks.pauses.taken} simulated stop-the-world pause(s) of a lock holder, ${locks.pauses.outlivedValidity} outlived its lock`);
+  }
   if (cacheNode?.info) {
     lines.push(`  cache node  its own count: ${cacheNode.info.keyspaceHits} keyspace hits, ${cacheNode.info.keyspaceMisses} misses (engine saw ${report.cache.found} found of ${report.cache.reads} GETs)`);
   }
@@ -27,8 +35,18 @@ export function formatSummary(report: Report): string {
     lines.push(`  WARNING     this machine fell behind (lag above ${report.runtime.distortionLimitMs} ms): latencies and timeouts include the lab's own delay`);
   }
   if (report.violations.length > 0) {
-    const v = report.violations[0]!;
-    lines.push(`  VIOLATION   ${v.first.holder} and ${v.second.holder} held ${v.resource} at once (t = ${v.at})`);
+    // The first violation of each kind (a run without write violations prints one line, as before).
+    const seen = new Set<string>();
+    for (const v of report.violations) {
+      const kind = v.kind ?? "two-holders";
+      if (seen.has(kind)) continue;
+      seen.add(kind);
+      lines.push(
+        v.kind === undefined || v.kind === "two-holders"
+          ? `  VIOLATION   ${v.first.holder} and ${v.second.holder} held ${v.resource} at once (t = ${v.at})`
+          : `  VIOLATION   ${v.detail ?? `${v.kind}: ${v.first.holder}`} (${v.resource}, t = ${v.at})`,
+      );
+    }
   }
   lines.push("", `  verdict     ${verdict(report)}`);
   return lines.join("\n");

@@ -15,6 +15,11 @@ afterEach(async () => {
   lab = null;
 });
 
+function track(created: TestLab): TestLab {
+  lab = created;
+  return created;
+}
+
 function newLab(options: TestLabOptions = {}): TestLab {
   lab = new TestLab({ instances: 2, ...options, settings: { lock: "redlock", waiters: "poll", lockedWork: "increment", ...options.settings } });
   lab.seedRows();
@@ -64,11 +69,11 @@ describe("increment under a lock that holds", () => {
 describe("increment without mutual exclusion loses updates", () => {
   it('lock "none": concurrent read-modify-writes overwrite each other, and the report counts it', async () => {
     const lab = newLab({ settings: { lock: "none" } });
-    for (let i = 0; i < 10; i++) lab.increment(i * 10, { instance: (i % 2) + 1 });
+    for (let i = 0; i < 10; i++) lab.increment(i * 5, { instance: (i % 2) + 1 });
     await lab.runUntil(2000);
     const figures = lab.counterAccounting();
     expect(figures.lockedWrites).toBe(10);
-    // All ten read within 200 ms of each other, before any wrote: each wrote 1.
+    // All ten reads (0–45 ms, 200 ms each) end before the first write lands at 250: each wrote 1.
     expect(figures.counterIncrease).toBe(1);
     expect(figures.lostUpdates).toBe(9);
     // No lock, no token, nothing to judge: the damage shows only as lost updates.
@@ -230,7 +235,8 @@ describe("pause: when it takes hold", () => {
   });
 
   it('in lockedWork "regenerate" it stops the fill between the DB read and the cache SET', async () => {
-    lab = new TestLab({ instances: 2, settings: { lock: "redlock", waiters: "poll", lockTtlMs: 1000 } });
+    const lab = new TestLab({ instances: 2, settings: { lock: "redlock", waiters: "poll", lockTtlMs: 1000 } });
+    track(lab);
     lab.seedRows();
     lab.pauseAt(0, 1, 2000);
     lab.read(0, { instance: 1 });
@@ -252,9 +258,10 @@ describe("a write accepted out of token order while both holders were valid", ()
   it("a majority of lock nodes restarting empty gives a second holder; the older token lands last", async () => {
     async function run(fencing: boolean) {
       const lab = newLab({ settings: { lockTtlMs: 8000, fencing } });
+      const nodes = lab.lockNodes;
       lab.pauseAt(0, 1, 500);
       lab.increment(0, { instance: 1 }); // token 1, reads to 200, paused to 700, writes 700–750
-      lab.clock.setTimeout(() => [0, 1, 2].forEach((i) => lab.lockNodes.restart(i)), 50);
+      lab.clock.setTimeout(() => [0, 1, 2].forEach((i) => nodes.restart(i)), 50);
       lab.increment(100, { instance: 2 }); // token 2, reads 100–300, writes 300–350
       await lab.runUntil(2000);
       return lab;

@@ -69,6 +69,8 @@ export class EngineInstance {
   private readonly random: Random;
   private readonly emit: EventSink;
   private readonly fillWaiters = new Map<string, Set<() => void>>();
+  /** Increment waiters under `notify`, in arrival order: each release message wakes one per instance. */
+  private readonly turnWaiters = new Map<string, Array<() => void>>();
   private readonly inFlight = new Map<number, (result: ReadResult) => void>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly writeBehind: WriteBehindBuffer;
@@ -87,7 +89,10 @@ export class EngineInstance {
     this.clock = deps.clock;
     this.random = deps.random;
     this.emit = deps.emit;
-    this.unsubscribeFill = this.cache.onFill((key) => this.wakeFillWaiters(key));
+    this.unsubscribeFill = this.cache.onFill((key) => {
+      this.wakeFillWaiters(key);
+      this.wakeNextTurn(key);
+    });
     this.writeBehind = new WriteBehindBuffer({
       instance: deps.index,
       writer: this.name,
@@ -249,6 +254,8 @@ export class EngineInstance {
     this.writeBehind.drop();
     for (const finish of inFlight) finish({ outcome: "error", reason: "instance crashed" });
     this.wakeAllFillWaiters();
+    for (const queue of this.turnWaiters.values()) for (const wake of queue.splice(0)) wake();
+    this.turnWaiters.clear();
   }
 
   /** Waits for background work (refreshes, flushes) to finish. */
@@ -516,9 +523,15 @@ export class EngineInstance {
         return null;
       }
       case "notify": {
-        // A holder announces its release on the cache node; a holder that died never does, so look
-        // again after a lock TTL at the latest.
-        await this.nextFill(key, Math.min(deadline, this.clock.now() + this.settings.lockTtlMs)).promise;
+        // A holder announces its release on the cache node, and each instance wakes its longest
+        // waiter — not all of them, or every release sets off a herd of lock rounds. A holder that
+        // died never announces, so a waiter also looks again after a lock TTL at the latest.
+        await this.nextTurn(key, Math.min(deadline, this.clock.now() + this.settings.lockTtlMs));
+        if (this.clock.now() >= deadline) {
+          // Giving up: hand the wake-up on, or the next waiter sleeps through a free lock.
+          this.wakeNextTurn(key);
+          return { outcome: "timeout", reason: "patience ran out waiting for the lock" };
+        }
         return null;
       }
     }
@@ -529,12 +542,34 @@ export class EngineInstance {
       return await this.incrementRow(key, requestId, grant);
     } finally {
       await this.release(grant);
-      if (this.alive) {
-        // Tell the notify waiters the lock is free again.
-        this.wakeFillWaiters(key);
-        void this.cache.publishFill(key).catch(() => undefined);
-      }
+      // Tell the notify waiters (every instance's, through the cache node) the lock is free again.
+      if (this.alive) void this.cache.publishFill(key).catch(() => this.wakeNextTurn(key));
     }
+  }
+
+  /** Resolves when this waiter's turn comes (a release message), or at `until`. */
+  private nextTurn(key: string, until: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const queue = this.turnWaiters.get(key) ?? [];
+      this.turnWaiters.set(key, queue);
+      const wake = () => {
+        this.clock.clearTimeout(timer);
+        resolve();
+      };
+      const timer = this.clock.setTimeout(() => {
+        const at = queue.indexOf(wake);
+        if (at >= 0) queue.splice(at, 1);
+        resolve();
+      }, until - this.clock.now());
+      queue.push(wake);
+    });
+  }
+
+  private wakeNextTurn(key: string): void {
+    const queue = this.turnWaiters.get(key);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) this.turnWaiters.delete(key);
+    next?.();
   }
 
   /** Read the row, add one to its counter, write it back — under `grant` when there is one. */

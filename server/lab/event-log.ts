@@ -57,6 +57,38 @@ export class EventLogAggregator {
       case "instance:crashed":
         this.emit({ atMs: at(event.data.at), kind: "instance", text: `instance-${event.data.instance} crashed with ${event.data.inFlight} request(s) in flight` });
         break;
+      case "instance:paused": {
+        const left = event.data.validUntil - event.data.at;
+        this.emit({
+          atMs: at(event.data.at),
+          kind: "instance",
+          text: `${event.data.holder} stops for ${event.data.ms} ms (simulated stop-the-world pause) holding ${event.data.resource}, valid ${left > 0 ? `${left} ms more` : "no longer"}`,
+        });
+        break;
+      }
+      case "instance:resumed":
+        this.emit({
+          atMs: at(event.data.at),
+          kind: "instance",
+          text: `${event.data.holder} runs again after ${event.data.pausedMs} ms${event.data.expired ? `: its lock expired ${event.data.at - event.data.validUntil} ms ago, and it does not know` : ", its lock still valid"}`,
+        });
+        break;
+      case "db:locked-write":
+        if (event.data.result === "rejected-stale") {
+          this.emit({ atMs: at(event.data.at), kind: "write", text: `the database refused ${event.data.holder}'s write: fencing token ${event.data.token} is older than ${event.data.highestToken}` });
+        } else if (event.data.staleAccepted) {
+          this.emit({ atMs: at(event.data.at), kind: "write", text: `the database accepted ${event.data.holder}'s write with old token ${event.data.token} (newest ${event.data.highestToken}): fencing is off` });
+        }
+        break;
+      case "safety:violation": {
+        const v = event.data;
+        const text =
+          v.kind === undefined || v.kind === "two-holders"
+            ? `SAFETY VIOLATION: ${v.first.holder} (${v.first.nodes.join(", ")}) and ${v.second.holder} (${v.second.nodes.join(", ")}) hold ${v.resource} at once`
+            : `SAFETY VIOLATION: ${v.detail ?? `${v.kind} by ${v.first.holder}`}`;
+        this.emit({ atMs: at(v.at), kind: "lock", text });
+        break;
+      }
       default:
         break;
     }

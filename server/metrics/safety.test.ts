@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TestLab } from "../engine/testing/lab";
-import { SafetyChecker, type GrantRecord } from "./safety";
+import { engineEvents } from "../engine/events";
+import { MetricsCollector } from "./collector";
+import { SafetyChecker, type GrantRecord, type WriteRecord } from "./safety";
 
 const grant = (over: Partial<GrantRecord> & Pick<GrantRecord, "value" | "holder">): GrantRecord => ({
   resource: "lock:user:profile:0",
@@ -90,6 +92,98 @@ describe("SafetyChecker", () => {
     s.acquired(grant({ value: "a", holder: "instance-3", instance: 3 }));
     expect(s.holderOf("a")).toMatchObject({ holder: "instance-3", instance: 3 });
     expect(s.holderOf("nope")).toBeUndefined();
+  });
+});
+
+describe("SafetyChecker.written: protected writes (lockedWork increment)", () => {
+  const write = (over: Partial<WriteRecord> = {}): WriteRecord => ({
+    resource: "lock:user:profile:0",
+    value: "a",
+    at: 500,
+    staleAccepted: false,
+    highestToken: 1,
+    ...over,
+  });
+
+  it("a write within its holder's validity, in token order, is fine", () => {
+    const s = new SafetyChecker();
+    s.acquired(grant({ value: "a", holder: "h1", fencingToken: 1 }));
+    expect(s.written(write())).toEqual([]);
+    expect(s.violations).toEqual([]);
+  });
+
+  it("a write landing at or after validUntil is a write-after-validity naming the holder that took over", () => {
+    const s = new SafetyChecker();
+    s.acquired(grant({ value: "a", holder: "h1", validUntil: 1000, fencingToken: 1 }));
+    s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 1200, validUntil: 2200, nodes: ["lock-3", "lock-4", "lock-5"], fencingToken: 2 }));
+    const found = s.written(write({ at: 3000, staleAccepted: true, highestToken: 2 }));
+    expect(found).toEqual([
+      {
+        resource: "lock:user:profile:0",
+        at: 3000,
+        kind: "write-after-validity",
+        first: { holder: "h1", value: "a", nodes: ["lock-1", "lock-2", "lock-3"], validUntil: 1000, fencingToken: 1 },
+        second: { holder: "h2", value: "b", nodes: ["lock-3", "lock-4", "lock-5"], validUntil: 2200, fencingToken: 2 },
+        detail: "h1 wrote 2000 ms after its lock's validity ended; h2 held the lock by then",
+      },
+    ]);
+    // One write, one violation, even though its token was also out of order.
+    expect(s.byKind).toEqual({ "two-holders": 0, "write-after-validity": 1, "write-out-of-token-order": 0 });
+    // …and from the very ms the validity ends.
+    const edge = new SafetyChecker();
+    edge.acquired(grant({ value: "a", holder: "h1", validUntil: 1000 }));
+    expect(edge.written(write({ at: 999 }))).toEqual([]);
+    expect(edge.written(write({ at: 1000 }))).toHaveLength(1);
+  });
+
+  it("a write accepted out of token order while valid names the holder whose newer token the row had", () => {
+    const s = new SafetyChecker();
+    s.acquired(grant({ value: "a", holder: "h1", fencingToken: 1 }));
+    s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 10, fencingToken: 2 }));
+    const found = s.written(write({ at: 600, staleAccepted: true, highestToken: 2 }));
+    expect(found).toMatchObject([{ kind: "write-out-of-token-order", first: { holder: "h1", fencingToken: 1 }, second: { holder: "h2", fencingToken: 2 } }]);
+    expect(s.violations.map((v) => v.kind)).toEqual([undefined, "write-out-of-token-order"]);
+    expect(s.byKind).toEqual({ "two-holders": 1, "write-after-validity": 0, "write-out-of-token-order": 1 });
+  });
+
+  it("writes without a lock, with an unknown value, or under an instance-scope lock past its validity are not judged", () => {
+    const s = new SafetyChecker();
+    expect(s.written(write({ value: null, at: 99_999, staleAccepted: true }))).toEqual([]);
+    expect(s.written(write({ value: "nobody", at: 99_999 }))).toEqual([]);
+    s.acquired(grant({ value: "i", holder: "instance-1", scope: "instance", nodes: [] }));
+    expect(s.written(write({ value: "i", at: 99_999 }))).toEqual([]);
+    expect(s.violations).toEqual([]);
+  });
+
+  it("grants without tokens keep the violation shape of before: no fencingToken, no kind", () => {
+    const s = new SafetyChecker();
+    s.acquired(grant({ value: "a", holder: "h1" }));
+    const [v] = s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 5 }));
+    expect(v).not.toHaveProperty("kind");
+    expect(v?.first).not.toHaveProperty("fencingToken");
+  });
+});
+
+describe("MetricsCollector: locked writes, pauses and violation announcements", () => {
+  it("counts locked writes by result and pauses, and announces each violation right after its cause", () => {
+    const collector = new MetricsCollector(0, 100);
+    const seen: string[] = [];
+    collector.onEvent((event) => seen.push(event.name));
+    const base = { instance: 1, key: "user:profile:0", resource: "lock:user:profile:0", holder: "h1", value: "a", validUntil: 1000, token: 1, counter: 1, highestToken: 1 };
+    collector.record(engineEvents.lockAcquired({ instance: 1, resource: base.resource, value: "a", holder: "h1", acquiredAt: 0, validUntil: 1000, scope: "cluster", votes: [], fencingToken: 1 }));
+    collector.record(engineEvents.instancePaused({ instance: 1, holder: "h1", resource: base.resource, at: 200, ms: 3000, validUntil: 1000, simulated: true }));
+    collector.record(engineEvents.instanceResumed({ instance: 1, holder: "h1", resource: base.resource, at: 3200, pausedMs: 3000, validUntil: 1000, expired: true }));
+    collector.record(engineEvents.lockedWrite({ ...base, at: 3250, result: "accepted", staleAccepted: false }));
+    collector.record(engineEvents.lockedWrite({ ...base, at: 3300, result: "rejected-stale", staleAccepted: false }));
+    collector.record(engineEvents.lockedWrite({ ...base, at: 3300, result: "failed", staleAccepted: false }));
+    const totals = collector.snapshot();
+    expect(totals.lockedWrites).toEqual({ accepted: 1, rejectedStale: 1, staleAccepted: 0, failed: 1 });
+    expect(totals.locks.pauses).toEqual({ taken: 1, outlivedValidity: 1 });
+    expect(totals.locks).toMatchObject({ safetyViolations: 1, violationsByKind: { "two-holders": 0, "write-after-validity": 1, "write-out-of-token-order": 0 } });
+    expect(seen).toEqual(["lock:acquired", "instance:paused", "instance:resumed", "db:locked-write", "safety:violation", "db:locked-write", "db:locked-write"]);
+    // An announcement fed back in is not counted twice.
+    collector.record(engineEvents.safetyViolation(totals.violations[0]!));
+    expect(collector.snapshot().locks.safetyViolations).toBe(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import net from "node:net";
 import { performance } from "node:perf_hooks";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { createNodeManager, supportsFaults, type LabNodeManager } from "./manager";
 import { redisCommand } from "./resp";
@@ -49,6 +50,42 @@ const portRefuses = (port: number) =>
     socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
   });
 
+/** PING over a raw connection: false when no reply comes within `timeoutMs` (or the connection fails). */
+async function answers(port: number, timeoutMs = 400): Promise<boolean> {
+  try {
+    const reply = await redisCommand(HOST, port, ["PING"], timeoutMs);
+    return reply.kind === "ok" && reply.value === "PONG";
+  } catch {
+    return false;
+  }
+}
+
+/** A client set up as the engine's (server/engine/redis-connection.ts): fail fast, reconnect every 100 ms. */
+function engineClient(port: number): Redis {
+  const redis = new Redis({
+    host: HOST,
+    port,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 500,
+    connectTimeout: 500,
+    retryStrategy: () => 100,
+    enableAutoPipelining: false,
+  });
+  redis.on("error", () => undefined);
+  disconnects.push(() => redis.disconnect());
+  return redis;
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function pingMs(redis: Awaited<ReturnType<typeof client>>): Promise<number> {
   const started = performance.now();
   expect(await redis.ping()).toBe("PONG");
@@ -80,6 +117,9 @@ describe("fault proxies", () => {
     const node = target.get("lock-1");
     const engine = await client(node.clientPort);
     await engine.set("lock:k", "holder-a", "PX", 60_000);
+    const reconnecting = engineClient(node.clientPort);
+    const engineWorks = () => reconnecting.ping().then((reply) => reply === "PONG", () => false);
+    expect(await eventually(engineWorks, 3000)).toBe(true);
 
     const cut = await target.apply("lock-1", "partition");
     expect(cut).toMatchObject({ state: "up", pid: node.pid, path: { partitioned: true, latencyMs: 0, jitterMs: 0 } });
@@ -93,12 +133,19 @@ describe("fault proxies", () => {
     // A new connection through the proxy is taken but never answered: the command times out
     // (ioredis 6 never gets past its connection handshake there, so its client fails too).
     await expect(redisCommand(HOST, node.clientPort, ["PING"], 400)).rejects.toThrow(/no reply .* within 400 ms/);
-    expect(await pings(node.clientPort, 400)).toBe(false);
+    expect(await answers(node.clientPort)).toBe(false);
+    // A client set up as the engine's keeps failing while the cut lasts, reconnecting or not.
+    for (let i = 0; i < 5; i++) {
+      expect(await engineWorks()).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
     // Other nodes are untouched.
     expect(await pings(target.get("cache").clientPort)).toBe(true);
 
     const healed = await target.apply("lock-1", "heal");
     expect(healed.path).toEqual({ partitioned: false, latencyMs: 0, jitterMs: 0 });
+    // The engine-style client finds its way back on its own.
+    expect(await eventually(engineWorks, 3000)).toBe(true);
     expect(await pings(node.clientPort)).toBe(true);
     const again = await client(node.clientPort);
     expect(await again.get("lock:k")).toBe("holder-a");
@@ -160,12 +207,12 @@ describe("fault proxies", () => {
     await target.apply("lock-2", "partition", { instances: [2] });
     expect(cut.path?.partitioned).toEqual([1]);
     await expect(first.ping()).rejects.toThrow();
-    expect(await pings(one, 400)).toBe(false);
+    expect(await answers(one)).toBe(false);
     expect(await pings(two)).toBe(true);
     expect(await pings(node.clientPort)).toBe(true);
     expect(await pings(node.port)).toBe(true);
     expect(await pings(await target.clientPortFor("lock-2", 1))).toBe(true);
-    expect(await pings(await target.clientPortFor("lock-2", 2), 400)).toBe(false);
+    expect(await answers(await target.clientPortFor("lock-2", 2))).toBe(false);
 
     // Healing instance 1 on lock-1 leaves lock-2's cut alone.
     const healed = await target.apply("lock-1", "heal", { instances: [1] });
@@ -176,7 +223,7 @@ describe("fault proxies", () => {
     // A whole-node cut heals only as a whole.
     await target.apply("lock-1", "partition");
     await expect(target.apply("lock-1", "heal", { instances: [1] })).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
-    expect(await pings(two, 400)).toBe(false);
+    expect(await answers(two)).toBe(false);
     await target.apply("lock-1", "heal");
     expect(await pings(two)).toBe(true);
 
@@ -201,11 +248,11 @@ describe("fault proxies", () => {
     await target.start();
     const node = target.get("lock-1");
     await target.apply("lock-1", "crash");
-    expect(await pings(node.clientPort, 400)).toBe(false);
+    expect(await answers(node.clientPort)).toBe(false);
     await target.apply("lock-1", "partition");
     await target.apply("lock-1", "start");
     expect(await pings(node.port)).toBe(true);
-    expect(await pings(node.clientPort, 400)).toBe(false);
+    expect(await answers(node.clientPort)).toBe(false);
     await target.apply("lock-1", "heal");
     expect(await pings(node.clientPort)).toBe(true);
     expect(target.get("lock-1").clientPort).toBe(node.clientPort);
@@ -222,7 +269,7 @@ describe("fault proxies", () => {
     expect(attached).toMatchObject({ mode: "attached", port: lock!.port });
     expect(attached.clientPort).not.toBe(lock!.port);
     await target.apply("lock-1", "partition");
-    expect(await pings(attached.clientPort, 400)).toBe(false);
+    expect(await answers(attached.clientPort)).toBe(false);
     expect(await pings(lock!.port)).toBe(true);
     await target.apply("lock-1", "heal");
     expect(await pings(attached.clientPort)).toBe(true);

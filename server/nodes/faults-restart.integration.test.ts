@@ -105,6 +105,32 @@ describe("restart", () => {
     expect(await (await witness(target.get("lock-2").port)).dbsize()).toBe(0);
   });
 
+  it("setPersistence switches a running node to fsync-always (keys written before and after survive a restart) and back", async () => {
+    const target = manager({ lockNodes: 1 });
+    await target.start();
+    const port = target.get("lock-1").port;
+    await seed(port);
+    const switched = await target.setPersistence("lock-1", "fsync-always");
+    expect(switched.persistence).toBe("fsync-always");
+    const before = await witness(port);
+    await before.set("lock:after", "holder-2", "PX", 60_000);
+    before.disconnect();
+
+    await target.apply("lock-1", "restart");
+    const redis = await witness(port);
+    expect(await redis.get("lock:a")).toBe("holder-1");
+    expect(await redis.get("lock:after")).toBe("holder-2");
+    redis.disconnect();
+
+    expect((await target.setPersistence("lock-1", "none")).persistence).toBe("none");
+    await target.apply("lock-1", "restart");
+    expect(await (await witness(port)).dbsize()).toBe(0);
+
+    await target.apply("lock-1", "freeze");
+    await expect(target.setPersistence("lock-1", "fsync-always")).rejects.toMatchObject({ code: "INVALID_TRANSITION" });
+    await expect(target.setPersistence("lock-1", "always" as "none")).rejects.toMatchObject({ code: "BAD_CONFIG" });
+  });
+
   it("delayedRestartMs keeps the node down at least that long (event timestamps), then brings it back", async () => {
     const target = manager({ lockNodes: 1 });
     const events = recordAll(target);

@@ -128,3 +128,44 @@ export async function loadedKeyCount(host: string, port: number, timeoutMs: numb
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Switches a running node's persistence with CONFIG SET. Turning AOF on starts a background rewrite
+ * that writes the base file; until it ends a crash could lose keys, so this waits for it.
+ */
+export async function setRunningPersistence(
+  id: NodeId,
+  host: string,
+  port: number,
+  persistence: "none" | "fsync-always",
+  timeoutMs: number,
+): Promise<void> {
+  const run = async (args: string[]) => {
+    const reply = await redisCommand(host, port, args, Math.max(1000, timeoutMs));
+    if (reply.kind === "error") {
+      throw new LabError(NodeErrorCode.FaultFailed, `Cannot set the persistence of ${id}: ${args.join(" ")} failed (${reply.message}).`);
+    }
+    return reply.value ?? "";
+  };
+  if (persistence === "none") {
+    await run(["CONFIG", "SET", "appendonly", "no"]);
+    return;
+  }
+  await run(["CONFIG", "SET", "appendfsync", "always"]);
+  await run(["CONFIG", "SET", "appendonly", "yes"]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await run(["INFO", "persistence"]);
+    const field = (name: string) => new RegExp(`^${name}:(\\S+)`, "m").exec(info)?.[1];
+    if (field("aof_enabled") === "1" && field("aof_rewrite_in_progress") === "0" && field("aof_rewrite_scheduled") === "0") {
+      if (field("aof_last_bgrewrite_status") !== "ok") {
+        throw new LabError(NodeErrorCode.FaultFailed, `Cannot set the persistence of ${id}: writing its first AOF failed (see the node's log).`);
+      }
+      return;
+    }
+    if (Date.now() >= deadline) {
+      throw new LabError(NodeErrorCode.FaultFailed, `Cannot set the persistence of ${id}: its first AOF was not written within ${timeoutMs} ms.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -5,7 +5,15 @@ import { LabError } from "../core/errors";
 import { waitForAttachedNode } from "./attach";
 import { faultEvent, NodeEventHub, nodeEvent } from "./events";
 import { listenFaultProxyFrom } from "./fault-proxy";
-import { checkFaultOptions, clockJump, isFaultAction, loadedKeyCount, MAX_FAULT_INSTANCE, type CheckedFault } from "./faults";
+import {
+  checkFaultOptions,
+  clockJump,
+  isFaultAction,
+  loadedKeyCount,
+  MAX_FAULT_INSTANCE,
+  setRunningPersistence,
+  type CheckedFault,
+} from "./faults";
 import { attachedNode, NodeErrorCode, portInUse } from "./node-errors";
 import { NodePathProxies, PartialHealError } from "./node-path";
 import { resolveOptions, roleOf, type ResolvedOptions } from "./options";
@@ -83,6 +91,8 @@ interface NodeRecord {
   /** Path faults (partition, heal, latency) queue apart: a delayed restart must not hold them up. */
   pathQueue: Promise<unknown>;
   persistence: NodePersistence;
+  /** Whether NodeStatus shows `persistence` (given in nodeOptions, or set since). */
+  persistenceShown: boolean;
   /** The node's fault proxies; null without `faultProxies` (or before they open). */
   paths: NodePathProxies | null;
 }
@@ -179,6 +189,37 @@ class RedisNodeManager implements NodeManager, LiveManager {
       if (this.stopping) throw stoppedError();
       throw error;
     }
+  }
+
+  async setPersistence(id: NodeId, persistence: NodePersistence): Promise<NodeStatus> {
+    this.assertUp(`set the persistence of ${id}`);
+    const record = this.record(id);
+    if (persistence !== "none" && persistence !== "fsync-always") {
+      throw new LabError(NodeErrorCode.BadConfig, `The persistence of ${id} must be "none" or "fsync-always" (got ${JSON.stringify(persistence)}).`);
+    }
+    if (record.mode === "attached") {
+      throw new LabError(
+        NodeErrorCode.AttachedNode,
+        `Cannot set the persistence of ${id}: the lab attached to this Redis server and does not start it; configure persistence on that server itself.`,
+      );
+    }
+    const run = record.queue.then(async () => {
+      if (this.stopping) throw stoppedError();
+      if (record.state === "frozen" || record.state === "starting") {
+        throw new LabError(
+          NodeErrorCode.InvalidTransition,
+          `Cannot set the persistence of ${id}: it is ${record.state === "frozen" ? `frozen (pid ${record.proc?.pid}); thaw it first` : "still starting"}.`,
+        );
+      }
+      if (record.state === "up" && record.persistence !== persistence) {
+        await setRunningPersistence(id, record.host, record.port, persistence, Math.max(5000, this.config.readyTimeoutMs));
+      }
+      record.persistence = persistence;
+      record.persistenceShown = true;
+      return this.status(record);
+    });
+    record.queue = run.catch(() => undefined);
+    return run;
   }
 
   stop(): Promise<void> {
@@ -343,7 +384,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
         this.emitFault(
           "node:heal",
           record,
-          `${who ?? "the engine"} reach${who ? "" : "es"} ${id} again (${released} held connection(s) closed so their clients reconnect)`,
+          `${who ?? "the engine"} ${fault.instances && fault.instances.length > 1 ? "reach" : "reaches"} ${id} again (${released} held connection(s) closed so their clients reconnect)`,
         );
         break;
       }
@@ -534,6 +575,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
       queue: Promise.resolve(),
       pathQueue: Promise.resolve(),
       persistence: this.config.persistence.get(id) ?? "none",
+      persistenceShown: this.config.persistence.has(id),
       paths: null,
     };
     this.records.set(id, record);
@@ -562,7 +604,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
       state: record.state,
       since: record.since,
       ...(record.paths ? { path: record.paths.status() } : {}),
-      ...(this.config.persistence.has(record.id) ? { persistence: record.persistence } : {}),
+      ...(record.persistenceShown ? { persistence: record.persistence } : {}),
     };
   }
 

@@ -75,7 +75,7 @@ export interface NodeStatus {
   since: number;
   /** Faults on the engine's path to the node; present only when the manager runs with `faultProxies`. */
   path?: NodePath;
-  /** Present only for nodes given `nodeOptions` (spawned nodes). */
+  /** Present only for nodes given `nodeOptions` or `setPersistence` (spawned nodes). */
   persistence?: NodePersistence;
 }
 
@@ -152,4 +152,11 @@ export interface FaultNodeManager extends NodeManager {
   clientPortFor(id: NodeId, instance: number): Promise<number>;
   /** Every event, fault events included. Returns an unsubscribe function. */
   onAnyEvent(listener: (event: LabNodeEvent) => void): () => void;
+  /**
+   * Changes a spawned node's persistence while the lab runs (a scenario's `nodeOptions` on a
+   * long-lived manager). Up: applied at once with CONFIG SET (turning AOF on waits for its first
+   * rewrite, so the keys it holds now survive a crash); crashed: applies from the next start.
+   * Refused while frozen, and for attached nodes.
+   */
+  setPersistence(id: NodeId, persistence: NodePersistence): Promise<NodeStatus>;
 }

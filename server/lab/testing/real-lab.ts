@@ -12,7 +12,7 @@ import type { Report } from "../report";
 
 export interface RealLab {
   nodes: LabNodeManager;
-  /** First port of this file's range; the range is `TEST_PORTS_PER_SLOT` ports wide. */
+  /** First port of this file's range; it runs to the end of the slot (`TEST_PORTS_PER_SLOT` ports from the slot's start). */
   basePort: number;
   /** Every redis-server PID the manager started, restarts included. */
   readonly pids: ReadonlySet<number>;
@@ -22,9 +22,15 @@ export interface RealLab {
   stop(): Promise<void>;
 }
 
-/** Starts `cache` + `lockNodes` lock nodes on port range `slot` (0–4; one slot per test file). */
-export async function startRealLab(slot: number, lockNodes = 5): Promise<RealLab> {
-  const basePort = testBasePort(slot);
+/**
+ * Starts `cache` + `lockNodes` lock nodes on port range `slot` (0–4; one slot per test file).
+ * `offset` starts further into the slot (e.g. `TEST_PORTS_PER_SLOT / 2`: its upper half), for a file
+ * that shares a slot with another; the nodes must then fit in what is left of it. @default 0
+ */
+export async function startRealLab(slot: number, lockNodes = 5, options: { offset?: number } = {}): Promise<RealLab> {
+  const offset = options.offset ?? 0;
+  const basePort = testBasePort(slot) + offset;
+  const rangeEnd = testBasePort(slot) + TEST_PORTS_PER_SLOT;
   const nodes = createNodeManager({ basePort, lockNodes });
   const pids = new Set<number>();
   const unsubscribe = nodes.onEvent((event) => {
@@ -43,7 +49,7 @@ export async function startRealLab(slot: number, lockNodes = 5): Promise<RealLab
     for (const node of nodes.list()) {
       if (node.pid !== null) pids.add(node.pid);
       expect(node.port, `${node.id} must be on this file's own port range`).toBeGreaterThanOrEqual(basePort);
-      expect(node.port).toBeLessThan(basePort + TEST_PORTS_PER_SLOT);
+      expect(node.port).toBeLessThan(rangeEnd);
       expect(node.port).not.toBe(6379);
     }
   } catch (error) {

@@ -1,0 +1,98 @@
+import { renderToString } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { Report } from "@/lib/report";
+import { defaultScenario } from "@/lib/scenario";
+import { RunSummary } from "./run-summary";
+
+function report(overrides: Partial<Report> = {}): Report {
+  return {
+    scenario: defaultScenario(),
+    provenance: { seed: 42, gitSha: "x", versions: {}, cores: 2, startedAt: "2026-01-01T00:00:00.000Z" },
+    durationMs: 6000,
+    requests: { total: 3000, hits: 2999, misses: 1, staleServed: 0, errors: 0, timeouts: 0 },
+    latencyMs: { p50: 14, p95: 334, p99: 368, max: 412 },
+    db: { reads: 1, writes: 0, peakInFlight: 1, rejected: 0, timedOut: 0, readsOutsideEpisodes: 0, lockedWrites: 0, counterIncrease: 0, lostUpdates: 0, staleWritesRejected: 0, staleWritesAccepted: 0 },
+    episodes: [{ key: "user:profile:0", startMs: 1001, endMs: 1259, dbReads: 1 }],
+    episodeCount: 1,
+    maxDbReadsPerEpisode: 1,
+    locks: {
+      attempts: 3119,
+      acquired: 1,
+      failed: 0,
+      contended: 3118,
+      maxHoldersAtOnce: 1,
+      safetyViolations: 0,
+      violationsByKind: { "two-holders": 0, "write-after-validity": 0, "write-out-of-token-order": 0 },
+      pauses: { taken: 0, outlivedValidity: 0 },
+      observed: { samples: 60, maxDistinctHolders: 1 },
+    },
+    violations: [],
+    writes: { acknowledged: 0, failed: 0, persisted: 0, pending: 0, lost: 0 },
+    cache: { reads: 6119, found: 2999, fills: 1, writeFailures: 0 },
+    nodes: [{ id: "cache", role: "cache", port: 7100, pid: 1, state: "up", info: { keyspaceHits: 2999, keyspaceMisses: 3120, commands: 6126 } }],
+    runtime: { eventLoopLagMaxMs: 22, arrivalLagMaxMs: 17, distorted: false, distortionLimitMs: 250 },
+    notes: [],
+    ticks: [],
+    ...overrides,
+  };
+}
+
+function text(html: string): string {
+  return html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/&#x27;/g, "'").replace(/\s+/g, " ");
+}
+
+describe("RunSummary", () => {
+  it("shows the verdict, the requests with their share, and the cache node's count beside the engine's", () => {
+    const html = renderToString(<RunSummary report={report()} />);
+    const t = text(html);
+    expect(t).toContain("protected — at most 1 DB read(s) per episode, and 100.0% of clients served.");
+    expect(html).toMatch(/data-testid="run-verdict" data-tone="protected"/);
+    expect(t).toContain("2999 (100.0%)");
+    expect(t).toContain("1 (0.0%)");
+    expect(t).toMatch(/p99 368 ms/);
+    expect(html).toMatch(/data-testid="cache-keyspace-hits"[^>]*>2999</);
+    expect(html).toMatch(/data-testid="cache-engine-found"[^>]*>2999</);
+    expect(t).toContain("independent witness agrees");
+    expect(t).not.toContain("Writes");
+    expect(t).not.toContain("Distorted");
+    expect(html).toContain('data-testid="download-json"');
+    expect(html).toContain('data-testid="download-csv"');
+  });
+
+  it("shows writes when there were any, lost ones in the verdict, and the distortion warning", () => {
+    const html = renderToString(
+      <RunSummary
+        report={report({
+          writes: { acknowledged: 543, failed: 0, persisted: 500, pending: 2, lost: 41 },
+          runtime: { eventLoopLagMaxMs: 3032, arrivalLagMaxMs: 2913, distorted: true, distortionLimitMs: 250 },
+        })}
+      />,
+    );
+    const t = text(html);
+    expect(t).toContain("41 acknowledged write(s) never reached the database.");
+    expect(t).toMatch(/lost 41/);
+    expect(t).toContain("Distorted: this machine fell behind (lag above 250 ms)");
+  });
+
+  it("names a safety violation", () => {
+    const html = renderToString(
+      <RunSummary
+        report={report({
+          locks: { ...report().locks, safetyViolations: 1, violationsByKind: { "two-holders": 1, "write-after-validity": 0, "write-out-of-token-order": 0 } },
+          violations: [
+            {
+              resource: "lock:user:profile:0",
+              at: 2500,
+              first: { holder: "instance-1/r1", value: "a", nodes: ["lock-1", "lock-2", "lock-3"], validUntil: 9000 },
+              second: { holder: "instance-3/r9", value: "b", nodes: ["lock-2", "lock-4", "lock-5"], validUntil: 9500 },
+            },
+          ],
+        })}
+      />,
+    );
+    const t = text(html);
+    expect(html).toMatch(/data-tone="unsafe"/);
+    expect(t).toContain("instance-1/r1 and instance-3/r9 held lock:user:profile:0 at once (t = 2.50 s).");
+    expect(t).toContain("two holders at once");
+  });
+});

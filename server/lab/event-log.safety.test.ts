@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import type { LogEntry } from "../../lib/report";
+import { engineEvents } from "../engine/events";
+import { EventLogAggregator } from "./event-log";
+
+describe("EventLogAggregator: the safety lab's lines", () => {
+  it("tells of the pause, the stale write and the violation, naming holders and nodes", () => {
+    const lines: LogEntry[] = [];
+    const log = new EventLogAggregator(() => 1000, (entry) => lines.push(entry));
+    const resource = "lock:user:profile:0";
+    log.record(engineEvents.instancePaused({ instance: 1, holder: "instance-1/r3", resource, at: 1200, ms: 2500, validUntil: 2000, simulated: true }));
+    log.record(engineEvents.instanceResumed({ instance: 1, holder: "instance-1/r3", resource, at: 3700, pausedMs: 2500, validUntil: 2000, expired: true }));
+    const write = { instance: 1, key: "user:profile:0", resource, holder: "instance-1/r3", value: "v", validUntil: 2000, token: 3, counter: 4, at: 3750, highestToken: 9 };
+    log.record(engineEvents.lockedWrite({ ...write, result: "accepted", staleAccepted: true }));
+    log.record(engineEvents.lockedWrite({ ...write, result: "rejected-stale", staleAccepted: false }));
+    log.record(engineEvents.lockedWrite({ ...write, result: "accepted", staleAccepted: false, highestToken: 3 }));
+    const side = (holder: string, nodes: string[]) => ({ holder, value: holder, nodes, validUntil: 0 });
+    log.record(engineEvents.safetyViolation({ resource, at: 3750, kind: "write-after-validity", first: side("instance-1/r3", []), second: side("instance-2/r9", []), detail: "instance-1/r3 wrote 1750 ms after its lock's validity ended; instance-2/r9 held the lock by then" }));
+    log.record(engineEvents.safetyViolation({ resource, at: 1500, first: side("instance-1/r3", ["lock-1", "lock-2", "lock-3"]), second: side("instance-2/r4", ["lock-3", "lock-4", "lock-5"]) }));
+    expect(lines).toEqual([
+      { atMs: 200, kind: "instance", text: "instance-1/r3 stops for 2500 ms (simulated stop-the-world pause) holding lock:user:profile:0, valid 800 ms more" },
+      { atMs: 2700, kind: "instance", text: "instance-1/r3 runs again after 2500 ms: its lock expired 1700 ms ago, and it does not know" },
+      { atMs: 2750, kind: "write", text: "the database accepted instance-1/r3's write with old token 3 (newest 9): fencing is off" },
+      { atMs: 2750, kind: "write", text: "the database refused instance-1/r3's write: fencing token 3 is older than 9" },
+      { atMs: 2750, kind: "lock", text: "SAFETY VIOLATION: instance-1/r3 wrote 1750 ms after its lock's validity ended; instance-2/r9 held the lock by then" },
+      { atMs: 500, kind: "lock", text: "SAFETY VIOLATION: instance-1/r3 (lock-1, lock-2, lock-3) and instance-2/r4 (lock-3, lock-4, lock-5) hold lock:user:profile:0 at once" },
+    ]);
+  });
+});
