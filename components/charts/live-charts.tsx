@@ -57,9 +57,15 @@ export const LiveCharts = memo(function LiveCharts({ frames, tickMs, dbCapacity,
   const rows = useMemo(() => toChartRows(shown, tickMs), [shown, tickMs]);
   // The x axis runs from t = 0 to the last frame or the last annotation, whichever is later.
   const lastS = Math.max(rows.at(-1)?.s ?? 0, ...annotations.map((a) => a.atMs / 1000), 1);
+  const xDomain = useMemo(() => [0, lastS] as const, [lastS]);
   const notes = useMemo(() => layoutNotes(annotations, lastS), [annotations, lastS]);
+  const inFlightDomain = useMemo((): AxisDomain => [0, (max: number) => Math.max(max, dbCapacity * 1.2)], [dbCapacity]);
+  const capacityLabel = useMemo(
+    () => ({ value: `capacity ${dbCapacity}`, position: "insideBottomRight" as const, fill: OKABE_ITO.yellow, fontSize: 14 }),
+    [dbCapacity],
+  );
 
-  const common = { rows, lastS, notes, height };
+  const common = { rows, xDomain, notes, height };
   return (
     <section aria-label="Live charts" data-testid="live-charts" className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
       <ChartCard title="Requests per second, by outcome" testId="chart-requests" {...common}>
@@ -83,7 +89,7 @@ export const LiveCharts = memo(function LiveCharts({ frames, tickMs, dbCapacity,
       >
         {(axes) => (
           <LineChart data={rows} margin={MARGIN}>
-            {axes("%", [0, 100])}
+            {axes("%", Y_PERCENT)}
             <Line dataKey="hitPct" name="hit ratio %" type="stepAfter" stroke={OKABE_ITO.bluishGreen} strokeWidth={3} dot={false} isAnimationActive={false} />
           </LineChart>
         )}
@@ -102,7 +108,7 @@ export const LiveCharts = memo(function LiveCharts({ frames, tickMs, dbCapacity,
       <ChartCard title={`Database queries in flight · capacity ${dbCapacity}`} testId="chart-db-inflight" {...common}>
         {(axes) => (
           <AreaChart data={rows} margin={MARGIN}>
-            {axes("queries", [0, (max: number) => Math.max(max, dbCapacity * 1.2)])}
+            {axes("queries", inFlightDomain)}
             <Area dataKey="dbRunning" name="running" stackId="db" type="stepAfter" stroke={OKABE_ITO.skyBlue} fill={OKABE_ITO.skyBlue} fillOpacity={0.7} legendType="square" isAnimationActive={false} />
             <Area dataKey="dbQueued" name="queued" stackId="db" type="stepAfter" stroke={OKABE_ITO.vermillion} fill={OKABE_ITO.vermillion} fillOpacity={0.6} legendType="square" isAnimationActive={false} />
             <ReferenceLine
@@ -110,7 +116,7 @@ export const LiveCharts = memo(function LiveCharts({ frames, tickMs, dbCapacity,
               stroke={OKABE_ITO.yellow}
               strokeWidth={2}
               strokeDasharray="8 4"
-              label={{ value: `capacity ${dbCapacity}`, position: "insideBottomRight", fill: OKABE_ITO.yellow, fontSize: 14 }}
+              label={capacityLabel}
             />
           </AreaChart>
         )}
@@ -172,13 +178,33 @@ function useThrottled<T>(value: T, ms: number): T {
 
 const MARGIN = { top: 22, right: 16, bottom: 4, left: 4 };
 
-type AxisDomain = [number, number | ((max: number) => number)];
+type AxisDomain = readonly [number, number | "auto" | ((max: number) => number)];
+const Y_AUTO: AxisDomain = [0, "auto"];
+const Y_PERCENT: AxisDomain = [0, 100];
+const KEEP_ORDER = () => 0;
+const TOOLTIP_STYLE = { background: "var(--color-slate-900)", border: "1px solid var(--color-slate-700)", borderRadius: 8, fontSize: 14 };
+const TOOLTIP_LABEL_STYLE = { color: "var(--color-slate-200)" };
+const LEGEND_STYLE = { fontSize: 15, color: "var(--color-slate-300)" };
+const formatSeconds = (s: number) => `${round1(s)} s`;
+const formatTooltipLabel = (s: unknown) => `t = ${round1(Number(s))} s`;
+
+type TooltipFormatter = (value: unknown, name: unknown) => [string, string];
+const tooltipFormatters = new Map<string, TooltipFormatter>();
+/** One formatter per unit, made once, so the tooltip's props stay equal between redraws. */
+function tooltipFormatter(unit: string): TooltipFormatter {
+  let formatter = tooltipFormatters.get(unit);
+  if (!formatter) {
+    formatter = (value, name) => [value === null || value === undefined ? "—" : `${compact(Number(value))} ${unit}`, String(name)];
+    tooltipFormatters.set(unit, formatter);
+  }
+  return formatter;
+}
 
 interface CardProps {
   title: string;
   testId: string;
   rows: ChartRow[];
-  lastS: number;
+  xDomain: readonly [number, number];
   notes: Note[];
   height: number;
   /** Shown over the chart when there is nothing to draw. */
@@ -187,30 +213,23 @@ interface CardProps {
   children(axes: (unit: string, domain?: AxisDomain) => ReactNode): ReactNode;
 }
 
-function ChartCard({ title, testId, rows, lastS, notes, height, empty, children }: CardProps) {
-  const axes = (unit: string, domain?: AxisDomain) => [
+function ChartCard({ title, testId, rows, xDomain, notes, height, empty, children }: CardProps) {
+  // Every prop below is stable across redraws: recharts re-registers an axis or a reference line
+  // whose props changed, and that costs more than drawing the points.
+  const axes = (unit: string, domain: AxisDomain = Y_AUTO) => [
     <CartesianGrid key="grid" strokeDasharray="3 3" />,
-    <XAxis
-      key="x"
-      dataKey="s"
-      type="number"
-      domain={[0, lastS]}
-      allowDecimals
-      tick={AXIS_TICK}
-      tickFormatter={(s: number) => `${round1(s)} s`}
-      stroke={AXIS_LINE}
-    />,
-    <YAxis key="y" tick={AXIS_TICK} width={56} stroke={AXIS_LINE} domain={domain ?? [0, "auto"]} allowDecimals={false} tickFormatter={compact} />,
+    <XAxis key="x" dataKey="s" type="number" domain={xDomain} allowDecimals tick={AXIS_TICK} tickFormatter={formatSeconds} stroke={AXIS_LINE} />,
+    <YAxis key="y" tick={AXIS_TICK} width={56} stroke={AXIS_LINE} domain={domain} allowDecimals={false} tickFormatter={compact} />,
     <Tooltip
       key="tooltip"
       isAnimationActive={false}
-      itemSorter={() => 0}
-      contentStyle={{ background: "var(--color-slate-900)", border: "1px solid var(--color-slate-700)", borderRadius: 8, fontSize: 14 }}
-      labelStyle={{ color: "var(--color-slate-200)" }}
-      labelFormatter={(s) => `t = ${round1(Number(s))} s`}
-      formatter={(value, name) => [value === null || value === undefined ? "—" : `${compact(Number(value))} ${unit}`, name]}
+      itemSorter={KEEP_ORDER}
+      contentStyle={TOOLTIP_STYLE}
+      labelStyle={TOOLTIP_LABEL_STYLE}
+      labelFormatter={formatTooltipLabel}
+      formatter={tooltipFormatter(unit)}
     />,
-    <Legend key="legend" wrapperStyle={{ fontSize: 15, color: "var(--color-slate-300)" }} iconSize={14} itemSorter={null} />,
+    <Legend key="legend" wrapperStyle={LEGEND_STYLE} iconSize={14} itemSorter={null} />,
     ...notes.map((note, i) => (
       <ReferenceLine
         key={`note-${i}`}
@@ -220,7 +239,7 @@ function ChartCard({ title, testId, rows, lastS, notes, height, empty, children 
         strokeOpacity={0.7}
         strokeDasharray="4 3"
         ifOverflow="extendDomain"
-        label={(props: { viewBox?: { x?: number; y?: number } }) => <NoteLabel viewBox={props.viewBox} text={note.short} full={note.label} row={note.row} anchor={note.anchor} />}
+        label={note.render}
       />
     )),
   ];
@@ -249,6 +268,8 @@ interface Note {
   row: number;
   /** Near the right edge the label goes to the left of its line. */
   anchor: "start" | "end";
+  /** The reference line's label, made once per layout. */
+  render: (props: { viewBox?: { x?: number; y?: number } }) => ReactElement;
 }
 
 /** Rows for the labels, greedily: each goes in the first row where it clears the previous label. */
@@ -267,7 +288,10 @@ function layoutNotes(annotations: readonly ChartAnnotation[], lastS: number): No
       let row = rowsEnd.findIndex((end) => end < from);
       if (row === -1) row = rowsEnd.length < MAX_NOTE_ROWS ? rowsEnd.length : rowsEnd.indexOf(Math.min(...rowsEnd));
       rowsEnd[row] = Math.max(rowsEnd[row] ?? Number.NEGATIVE_INFINITY, to);
-      return { s, label: a.label, short, row, anchor };
+      const render = (props: { viewBox?: { x?: number; y?: number } }) => (
+        <NoteLabel viewBox={props.viewBox} text={short} full={a.label} row={row} anchor={anchor} />
+      );
+      return { s, label: a.label, short, row, anchor, render };
     });
 }
 

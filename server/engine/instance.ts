@@ -481,16 +481,27 @@ export class EngineInstance {
   // ── the protected read-modify-write (lockedWork "increment") ───────────────────────────────
 
   private async serveIncrement(req: ReadContext): Promise<ReadResult> {
-    const { key, requestId } = req;
+    const { key, requestId, deadline } = req;
     if (!this.lock) return this.incrementRow(key, requestId, null);
+    const notify = this.settings.waiters === "notify" && this.settings.lock !== "local";
     let tries = 0;
     while (this.alive) {
+      // Under notify the waiter takes its place in line before it tries, so a release that lands
+      // between its failed try and its wait still wakes it. A holder that died never announces its
+      // release, so a waiter also looks again after a lock TTL at the latest.
+      const turn = notify ? this.nextTurn(key, Math.min(deadline, this.clock.now() + this.settings.lockTtlMs)) : null;
       const attempt = await this.tryLock(key, requestId);
-      if (attempt.kind === "acquired") return this.incrementUnderLock(key, requestId, attempt.grant);
+      if (attempt.kind === "acquired") {
+        turn?.cancel();
+        return this.incrementUnderLock(key, requestId, attempt.grant);
+      }
       // Fail open: nobody can say who holds the lock, so write anyway.
-      if (attempt.kind === "error" && this.settings.onLockError === "bypass") return this.incrementRow(key, requestId, null);
+      if (attempt.kind === "error" && this.settings.onLockError === "bypass") {
+        turn?.cancel();
+        return this.incrementRow(key, requestId, null);
+      }
       tries++;
-      const waited = await this.waitForLockTurn(req, tries);
+      const waited = await this.waitForLockTurn(req, tries, turn);
       if (waited) return waited;
     }
     return { outcome: "error", reason: "instance crashed" };
@@ -500,10 +511,22 @@ export class EngineInstance {
    * Waits, per `waiters`, before the next try at the lock; returns the request's end instead when
    * it should stop trying. Nothing to serve stale here: serve-stale waits as poll does.
    */
-  private async waitForLockTurn(req: ReadContext, tries: number): Promise<ReadResult | null> {
+  private async waitForLockTurn(req: ReadContext, tries: number, turn: { promise: Promise<void>; cancel: () => void } | null): Promise<ReadResult | null> {
     const { key, deadline } = req;
     const remaining = () => deadline - this.clock.now();
-    if (remaining() <= 0) return { outcome: "timeout", reason: "patience ran out waiting for the lock" };
+    const timeout: ReadResult = { outcome: "timeout", reason: "patience ran out waiting for the lock" };
+    if (turn) {
+      // notify: each release wakes one waiter per instance — not all of them, or every release sets
+      // off a herd of lock rounds.
+      await turn.promise;
+      if (remaining() <= 0) {
+        // Giving up: hand the wake-up on, or the next waiter sleeps through a free lock.
+        this.wakeNextTurn(key);
+        return timeout;
+      }
+      return null;
+    }
+    if (remaining() <= 0) return timeout;
     if (this.settings.lock === "local" && this.lock instanceof LocalLockService) {
       await this.lock.whenReleased(lockResourceFor(key), remaining());
       return null;
@@ -516,22 +539,11 @@ export class EngineInstance {
         return null;
       }
       case "poll":
-      case "serve-stale": {
+      case "serve-stale":
+      case "notify": {
         const backoff = Math.min(POLL_BACKOFF_MAX_MS, POLL_BACKOFF_START_MS * 2 ** Math.min(tries - 1, 10)) * this.timeScale;
         const sleep = Math.min(backoff / 2 + this.random.next() * (backoff / 2), remaining());
         await this.clock.sleep(Math.max(0, sleep));
-        return null;
-      }
-      case "notify": {
-        // A holder announces its release on the cache node, and each instance wakes its longest
-        // waiter — not all of them, or every release sets off a herd of lock rounds. A holder that
-        // died never announces, so a waiter also looks again after a lock TTL at the latest.
-        await this.nextTurn(key, Math.min(deadline, this.clock.now() + this.settings.lockTtlMs));
-        if (this.clock.now() >= deadline) {
-          // Giving up: hand the wake-up on, or the next waiter sleeps through a free lock.
-          this.wakeNextTurn(key);
-          return { outcome: "timeout", reason: "patience ran out waiting for the lock" };
-        }
         return null;
       }
     }
@@ -547,22 +559,33 @@ export class EngineInstance {
     }
   }
 
-  /** Resolves when this waiter's turn comes (a release message), or at `until`. */
-  private nextTurn(key: string, until: number): Promise<void> {
-    return new Promise<void>((resolve) => {
+  /** A place in line for `key`: resolves when a release message reaches it, or at `until`. */
+  private nextTurn(key: string, until: number): { promise: Promise<void>; cancel: () => void } {
+    let cancel = () => undefined as void;
+    const promise = new Promise<void>((resolve) => {
       const queue = this.turnWaiters.get(key) ?? [];
       this.turnWaiters.set(key, queue);
+      const leave = () => {
+        const at = queue.indexOf(wake);
+        if (at >= 0) queue.splice(at, 1);
+        if (queue.length === 0 && this.turnWaiters.get(key) === queue) this.turnWaiters.delete(key);
+      };
       const wake = () => {
         this.clock.clearTimeout(timer);
         resolve();
       };
       const timer = this.clock.setTimeout(() => {
-        const at = queue.indexOf(wake);
-        if (at >= 0) queue.splice(at, 1);
+        leave();
         resolve();
       }, until - this.clock.now());
       queue.push(wake);
+      cancel = () => {
+        this.clock.clearTimeout(timer);
+        leave();
+        resolve();
+      };
     });
+    return { promise, cancel };
   }
 
   private wakeNextTurn(key: string): void {

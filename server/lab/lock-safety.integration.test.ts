@@ -90,7 +90,7 @@ describe("gc-pause: a holder paused past its TTL", () => {
 });
 
 describe("no fault, long and contended: the checker stays silent", () => {
-  it("several instances, many grants, every increment lands: 0 violations, 0 lost updates", async () => {
+  it("four instances, six hot rows, hundreds of grants: every increment lands, 0 violations, 0 lost updates", async () => {
     const s = scenario({
       lock: "redlock",
       waiters: "notify",
@@ -99,12 +99,14 @@ describe("no fault, long and contended: the checker stays silent", () => {
       instances: 4,
       durationMs: 5000,
       db: { readLatencyMs: 2, writeLatencyMs: 2 },
-      crowd: { profile: "steady", rps: 300, keys: 3, patienceMs: 5000 },
+      crowd: { profile: "steady", rps: 300, keys: 6, patienceMs: 3000 },
     });
     const { report, counterWrites, counters, why } = await runCounted(s);
-    console.log("LONGRUN", report.locks.acquired, report.db.lockedWrites, report.durationMs, report.requests, report.runtime);
-    expect(report.locks.acquired, why).toBeGreaterThanOrEqual(1000);
-    expect(report.db.lockedWrites, why).toBeGreaterThanOrEqual(1000);
+    // About 1000 grants on an idle 2-core machine; the floor leaves room for a busy one. Contended
+    // attempts prove the crowd really queued for the locks.
+    expect(report.locks.acquired, why).toBeGreaterThanOrEqual(250);
+    expect(report.locks.contended, why).toBeGreaterThanOrEqual(100);
+    expect(report.db.lockedWrites, why).toBe(report.locks.acquired);
     expect(report.locks.safetyViolations, why).toBe(0);
     expect(report.violations, why).toEqual([]);
     expect(report.db.lostUpdates, why).toBe(0);
