@@ -11,6 +11,7 @@ import { findPreset, PRESETS, presetScenario } from "@/lib/presets";
 import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
 import { LanPanel } from "./access/lan-panel";
 import { readBoot, type BootParams } from "./access/boot";
+import { RoomOverlay } from "./access/room-overlay";
 import { ScenarioBuilder } from "./builder/scenario-builder";
 import { LiveCharts } from "./charts/live-charts";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
@@ -72,6 +73,7 @@ function LabPage({ boot }: { boot: BootParams }) {
   const [confirmDestructive, setConfirmDestructive] = usePersistentFlag(STORAGE_KEYS.confirmDestructive, true);
   const confirm = useConfirm(confirmDestructive, setConfirmDestructive);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [roomOpen, setRoomOpen] = useState(false);
 
   // ---- the scenario being edited, and where in which story it came from
   const [selection, setSelection] = useState<Selection | null>(boot.preset);
@@ -313,7 +315,7 @@ function LabPage({ boot }: { boot: BootParams }) {
       t: toggleTheme,
       "?": () => setHelpOpen(true),
     },
-    !confirm.open && !helpOpen,
+    !confirm.open && !helpOpen && !roomOpen,
   );
 
   // ---- what the charts and the grid draw
@@ -376,6 +378,11 @@ function LabPage({ boot }: { boot: BootParams }) {
               event.target.value = "";
             }}
           />
+          {!player && lab.access?.lanUrls && lab.access.lanUrls.length > 0 && (
+            <HeaderButton testId="room-toggle" onClick={() => setRoomOpen(true)} title="Show the audience link and its QR code, big">
+              Audience link
+            </HeaderButton>
+          )}
           <HeaderButton testId="presenter-toggle" onClick={() => setPresenter(!presenter)} pressed={presenter} title="Presenter mode (P)">
             Presenter
           </HeaderButton>
@@ -514,6 +521,7 @@ function LabPage({ boot }: { boot: BootParams }) {
           onConfirmDestructive={setConfirmDestructive}
         />
       )}
+      {roomOpen && lab.access?.lanUrls && <RoomOverlay lanUrls={lab.access.lanUrls} onClose={() => setRoomOpen(false)} />}
       {confirm.dialog}
     </div>
   );

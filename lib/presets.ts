@@ -1,5 +1,7 @@
 import { mergeScenario, type ScenarioInput } from "./scenario";
 
+type Fault = NonNullable<ScenarioInput["faults"]>[number];
+
 /**
  * Story presets: the seed story replayed beat by beat, for talks and training. Each beat is a
  * complete scenario (the preset's base plus the beat's changes) with what to say and what to watch.
@@ -25,6 +27,26 @@ export interface Preset {
 
 /** A crowd a 2-core laptop serves honestly while a room watches. */
 const STAGE_CROWD = { profile: "sneaker-drop", clients: 3000, expireAtMs: 1000, arrivalMs: 500, patienceMs: 5000 } as const;
+
+/**
+ * The safety presets' two clients: one arrival per instance at t = 1000 (the default expiry), so
+ * client 1 (instance 1) takes the lock first and client 2 (instance 2) queues behind it.
+ */
+const SAFETY_CROWD = { clients: 2, arrivalMs: 1 } as const;
+/** Client 1 stops for 4 s after its read, well within its 8 s validity: it holds the lock while the faults strike. */
+const PAUSE_FIRST: Fault = { atMs: 0, instance: 1, action: "pause", ms: 4000 };
+/** lock-4 and lock-5 are down while client 1 takes the lock (so it holds A, B, C) and come back empty. */
+const FORGET_SETUP: Fault[] = [
+  PAUSE_FIRST,
+  { atMs: 500, node: "lock-4", action: "restart", delayedRestartMs: 1000 },
+  { atMs: 500, node: "lock-5", action: "restart", delayedRestartMs: 1000 },
+];
+/** Instance 1 is cut off from D and E: its majority is A, B, C; instance 2's can be C, D, E. */
+const SPLIT: Fault[] = [
+  PAUSE_FIRST,
+  { atMs: 500, node: "lock-4", action: "partition", instances: [1] },
+  { atMs: 500, node: "lock-5", action: "partition", instances: [1] },
+];
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -226,6 +248,113 @@ export const PRESETS: readonly Preset[] = [
           "Same pause, but every grant now carries a number from the database's own sequence, and the database keeps the highest number it has accepted for the row. The late writer's number is older: the database says no. Redlock cannot hand out such a number — its lock value is random and its five nodes share no counter — so the order has to come from the thing being protected.",
         watch: "db.staleWritesRejected = 1, db.lostUpdates = 0",
         changes: { fencing: true },
+      },
+    ],
+  },
+  {
+    id: "restart-without-persistence",
+    title: "A lock node forgets",
+    narration:
+      "Two of the five lock nodes are restarting when client 1 takes the lock, so it holds it on A, B and C — a majority, fair and square — and then takes its time (a pause, still within its validity). The two nodes come back empty. Then C restarts, and Redis without persistence comes back with nothing. Client 2 asks and gets C, D and E: another majority. Two clients now hold the same lock, and both write.",
+    watch: "the two-holders alarm naming both clients and their nodes, and db.lostUpdates",
+    base: {
+      lock: "redlock",
+      waiters: "poll",
+      lockedWork: "increment",
+      durationMs: 7000,
+      crowd: SAFETY_CROWD,
+      faults: [...FORGET_SETUP, { atMs: 2000, node: "lock-3", action: "restart" }],
+    },
+    beats: [
+      { title: "Restart, empty", narration: "lock-3 restarts at once and without its keys.", watch: "a two-holders violation, db.lostUpdates = 1", changes: {} },
+      {
+        title: "Delayed restart",
+        narration:
+          "antirez's fix: a restarted node stays out for at least the longest lock TTL, so every lock it knew has expired before it votes again. Client 2 finds no majority and waits its turn.",
+        watch: "0 violations, 0 lost updates",
+        changes: { faults: [...FORGET_SETUP, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
+      },
+      {
+        title: "fsync-always",
+        narration:
+          "The other fix: lock-3 writes every command to its append-only file before it answers, and comes back from the restart still holding client 1's key. (The lab's nodes must be started with this option.)",
+        watch: "0 violations, 0 lost updates",
+        changes: { nodeOptions: { "lock-3": { persistence: "fsync-always" } } },
+      },
+    ],
+  },
+  {
+    id: "clock-jump",
+    title: "Three clocks jump ahead",
+    narration:
+      "Redis expires keys by its own wall clock. Client 1 holds the lock on all five nodes and is busy with it, well within its validity. Then the clocks of three nodes jump ahead — simulated by cutting what is left of their lock keys' TTL, as a clock running ahead would — and the lock vanishes from a majority. Client 2 takes it; client 1 never hears.",
+    watch: "a two-holders violation while both were within their validity, then a write accepted out of token order",
+    base: {
+      lock: "redlock",
+      waiters: "poll",
+      lockedWork: "increment",
+      durationMs: 6000,
+      crowd: SAFETY_CROWD,
+      faults: [PAUSE_FIRST, ...(["lock-1", "lock-2", "lock-3"] as const).map((node) => ({ atMs: 1500, node, action: "clock-jump" as const, ms: 8000 }))],
+    },
+    beats: [
+      { title: "The jump", narration: "No fencing: client 1's old read is written over client 2's increment.", watch: "violations, db.lostUpdates = 1", changes: {} },
+      {
+        title: "Fencing tokens",
+        narration: "The lock still fails — two holders — but the database no longer trusts it alone: client 1's token is older than client 2's, so its write is refused.",
+        watch: "db.staleWritesRejected = 1, db.lostUpdates = 0",
+        changes: { fencing: true },
+      },
+    ],
+  },
+  {
+    id: "slow-node",
+    title: "Slow nodes eat the validity",
+    narration:
+      "A lock's validity is its TTL minus the time the acquisition took, minus a margin for clock drift. Three of the five lock nodes answer 300 ms late, so every grant arrives with 300 ms of its 500 ms already spent. The holder's read-modify-write (200 ms read, 50 ms write) takes longer than what is left: it writes after its lock has expired, and the next holder may already be in.",
+    watch: "lock attempts slow down; write-after-validity violations",
+    base: {
+      lock: "redlock",
+      waiters: "poll",
+      lockedWork: "increment",
+      lockTtlMs: 500,
+      instances: 2,
+      durationMs: 6000,
+      crowd: { profile: "steady", rps: 4 },
+      faults: (["lock-1", "lock-2", "lock-3"] as const).map((node) => ({ atMs: 0, node, action: "latency" as const, ms: 300 })),
+    },
+    beats: [
+      { title: "300 ms on three nodes", narration: "TTL 500 ms, acquisition ≈ 300 ms, work ≈ 250 ms.", watch: "write-after-validity violations", changes: {} },
+      {
+        title: "A TTL that covers the work",
+        narration:
+          "The same slow nodes with a 3-second TTL: the validity left after a slow acquisition still covers the work. The drift factor (1% of the TTL) is a margin for clocks, not for slow networks.",
+        watch: "0 violations",
+        changes: { lockTtlMs: 3000 },
+      },
+    ],
+  },
+  {
+    id: "split-brain",
+    title: "Split brain",
+    narration:
+      "The network splits: app server 1 can reach only lock nodes A, B and C, while app server 2 can win with C, D and E. Each side can see a majority — but the two majorities share C, and C holds one lock at a time, so Redlock lets only one side in. Until C restarts empty in the middle of the split.",
+    watch: "beat 1: two holders; beat 2: one at a time",
+    base: {
+      lock: "redlock",
+      waiters: "poll",
+      lockedWork: "increment",
+      durationMs: 7000,
+      crowd: SAFETY_CROWD,
+      faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart" }],
+    },
+    beats: [
+      { title: "C forgets", narration: "lock-3 restarts empty during the split: now each side has a majority of its own.", watch: "a two-holders violation, db.lostUpdates = 1", changes: {} },
+      {
+        title: "Delayed restart",
+        narration: "The same split, but lock-3 stays out longer than any lock's TTL before it votes again: the overlap in C keeps the two sides apart.",
+        watch: "0 violations",
+        changes: { faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
       },
     ],
   },

@@ -30,6 +30,7 @@ export function QrCode({ text, size = 220, label }: { text: string; size?: numbe
       data-testid="qr-code"
       width={size}
       height={size}
+      style={{ maxWidth: "100%", height: "auto" }}
       viewBox={`${-quiet} ${-quiet} ${extent} ${extent}`}
       shapeRendering="crispEdges"
       className="rounded-lg"

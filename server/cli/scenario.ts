@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { findPreset, PRESETS, presetScenario } from "../../lib/presets";
 import { parseScenario, type Scenario } from "../../lib/scenario";
 import { describeError } from "../core/errors";
-import { runScenario } from "../lab/runner";
+import { nodeManagerOptionsFor, runScenario } from "../lab/runner";
 import { createNodeManager, nodeManagerOptionsFromEnv } from "../nodes/manager";
 import { checkClaim } from "./assertions";
 import { formatSummary, progressLine } from "./summary";
@@ -61,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
 
-  const nodes = createNodeManager({ ...nodeManagerOptionsFromEnv(process.env), lockNodes: Math.max(scenario.lockNodes, 1) });
+  // Fault proxies and node persistence as the scenario needs them (issue 5); nothing for older scenarios.
+  const nodes = createNodeManager({ ...nodeManagerOptionsFromEnv(process.env), lockNodes: Math.max(scenario.lockNodes, 1), ...nodeManagerOptionsFor(scenario) });
   const showProgress = !args.quiet && process.stderr.isTTY;
   try {
     await nodes.start();

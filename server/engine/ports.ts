@@ -1,4 +1,4 @@
-import type { Profile } from "../origin/types";
+import type { Profile, WriteRequest } from "../origin/types";
 
 /**
  * What the cache node stores for a key. The value carries its own logical expiry so that a value
@@ -27,6 +27,27 @@ export interface CacheStore {
   /** Listens for fills; returns an unsubscribe function. */
   onFill(listener: (key: string) => void): () => void;
   close(): Promise<void>;
+  /**
+   * The write-behind list on the cache node (writeBehindBuffer "cache-node"), shared by every
+   * instance; absent on stores that have none.
+   */
+  readonly pendingList?: PendingWriteList;
+}
+
+/**
+ * Acknowledged writes waiting for the flush, in a list on the cache node: they survive an app
+ * server's crash and die with the cache node's. Every call throws CacheUnavailableError when the
+ * node cannot be reached.
+ */
+export interface PendingWriteList {
+  /** Appends one write (RPUSH). */
+  push(write: WriteRequest): Promise<void>;
+  /** Takes up to `max` writes off the head, atomically (LPOP count): no two flushers get the same one. */
+  take(max: number): Promise<WriteRequest[]>;
+  /** Puts writes back at the head, in their order (a flush that failed them). */
+  putBack(writes: readonly WriteRequest[]): Promise<void>;
+  /** Writes in the list now (LLEN). */
+  length(): Promise<number>;
 }
 
 /** One lock node's answer to an acquisition, for the event log and the lock grid. */

@@ -526,6 +526,22 @@ async function readInfo(node: NodeStatus): Promise<NodeInfo | null> {
   }
 }
 
+/**
+ * What the node manager must be started with for this scenario: fault proxies when it cuts or slows
+ * a path (partition, heal, latency), and its `nodeOptions` (persistence). Empty for every scenario
+ * without them, so a caller can spread it over its own options unconditionally.
+ */
+export function nodeManagerOptionsFor(scenario: Pick<Scenario, "faults" | "nodeOptions">): {
+  faultProxies?: true;
+  nodeOptions?: Partial<Record<NodeId, { persistence?: "none" | "fsync-always" }>>;
+} {
+  const needsProxies = scenario.faults.some((f) => "node" in f && (f.action === "partition" || f.action === "heal" || f.action === "latency"));
+  return {
+    ...(needsProxies ? { faultProxies: true as const } : {}),
+    ...(Object.keys(scenario.nodeOptions).length > 0 ? { nodeOptions: scenario.nodeOptions as Partial<Record<NodeId, { persistence?: "none" | "fsync-always" }>> } : {}),
+  };
+}
+
 /** Runs a scenario to its end and returns the report. */
 export function runScenario(scenario: Scenario, options: RunOptions): Promise<Report> {
   return new ScenarioRun(scenario, options).done;

@@ -1,6 +1,7 @@
 import type { Clock } from "../../core/clock";
 import { CacheUnavailableError } from "../redis-cache-store";
-import type { CacheStore, CachedEntry } from "../ports";
+import type { WriteRequest } from "../../origin/types";
+import type { CacheStore, CachedEntry, PendingWriteList } from "../ports";
 
 /**
  * The cache node, in memory, on an injected clock: keys expire when the clock says so (Redis PX:
@@ -9,6 +10,8 @@ import type { CacheStore, CachedEntry } from "../ports";
  */
 export class MemoryCacheNode {
   private readonly keys = new Map<string, { text: string; expiresAt: number }>();
+  /** The write-behind list (writeBehindBuffer "cache-node"), as JSON texts; lost with the node. */
+  readonly pendingTexts: string[] = [];
   private readonly subscribers = new Set<(key: string) => void>();
   /** When true, every attached store's commands throw CacheUnavailableError. @default false */
   down = false;
@@ -54,6 +57,7 @@ export class MemoryCacheNode {
   /** The node restarts empty. */
   flush(): void {
     this.keys.clear();
+    this.pendingTexts.length = 0;
   }
 
   /** @internal used by MemoryCacheStore: the trip there, the command, the trip back. */
@@ -98,6 +102,28 @@ export class MemoryCacheStore implements CacheStore {
   private readonly listeners = new Set<(key: string) => void>();
   private readonly unsubscribe: () => void;
   private closed = false;
+  readonly pendingList: PendingWriteList = {
+    push: (write: WriteRequest) =>
+      this.node.command(() => {
+        this.ensureReachable("RPUSH");
+        this.node.pendingTexts.push(JSON.stringify(write));
+      }, this.options.replyLatencyMs),
+    take: (max: number) =>
+      this.node.command(() => {
+        this.ensureReachable("LPOP");
+        return this.node.pendingTexts.splice(0, max).map((text) => JSON.parse(text) as WriteRequest);
+      }, this.options.replyLatencyMs),
+    putBack: (writes: readonly WriteRequest[]) =>
+      this.node.command(() => {
+        this.ensureReachable("LPUSH");
+        this.node.pendingTexts.unshift(...writes.map((w) => JSON.stringify(w)));
+      }, this.options.replyLatencyMs),
+    length: () =>
+      this.node.command(() => {
+        this.ensureReachable("LLEN");
+        return this.node.pendingTexts.length;
+      }, this.options.replyLatencyMs),
+  };
 
   constructor(
     readonly node: MemoryCacheNode,
