@@ -588,7 +588,7 @@ function HeaderButton({
       disabled={disabled}
       aria-pressed={pressed}
       title={title}
-      className={`btn btn-ghost ${pressed ? "btn-on" : ""}`}
+      className={`btn btn-ghost max-sm:px-2.5 max-sm:py-1.5 max-sm:text-sm ${pressed ? "btn-on" : ""}`}
     >
       {children}
     </button>

@@ -371,34 +371,48 @@ describe("dashboard", () => {
   }, 150_000);
 
   it.skipIf(!UPDATE_SCREENSHOTS)("writes the README screenshots (UPDATE_SCREENSHOTS=1)", async () => {
-    await page.goto(`${server!.url}/?preset=redlock-holds`);
-    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    // Pages whose socket can be frozen: at the moment worth showing, they stop hearing the server and
+    // keep that moment on screen for as long as a screenshot takes on a busy machine.
+    let frozen = false;
+    const freezable = async (target: Page) =>
+      target.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const upstream = ws.connectToServer();
+        upstream.onMessage((message) => {
+          if (!frozen) ws.send(message);
+        });
+      });
+    const desktop = await context.newPage();
     const phone = await browser!.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     try {
+      await freezable(desktop);
+      await desktop.goto(`${server!.url}/?preset=redlock-holds`);
+      await expect.poll(() => desktop.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
       const audience = await phone.newPage();
+      await freezable(audience);
       await audience.goto(`${server!.url}/audience`, { timeout: FIRST_PAGE_TIMEOUT_MS });
       await expect.poll(() => audience.getByTestId("connection-status").textContent(), { timeout: UI_TIMEOUT_MS }).toBe("live");
 
-      // In 3× slow motion, so "mid-run" lasts long enough to catch on a busy machine.
-      await page.locator("body").press("s");
-      await page.locator("body").press("s");
+      // In 3× slow motion, so the moment lasts long enough to catch.
+      await desktop.locator("body").press("s");
+      await desktop.locator("body").press("s");
       const before = lastRunId();
-      await page.getByTestId("run-start").click();
-      // Mid-run: both crashes are in, and the three nodes left hold one holder while it reads the
-      // database (about 600 ms at 3×: watched closely).
-      await expect.poll(() => page.locator('[data-testid^=lock-row-][data-state="crashed"]').count(), { timeout: RUN_TIMEOUT_MS }).toBe(2);
-      const held = await waitUntil(async () => ((await page.getByTestId("quorum-line").textContent()) ?? "").includes("held by"), RUN_TIMEOUT_MS, 30);
+      await desktop.getByTestId("run-start").click();
+      // Mid-run: both crashes are in, and the three nodes left hold one holder while it reads the database.
+      await expect.poll(() => desktop.locator('[data-testid^=lock-row-][data-state="crashed"]').count(), { timeout: RUN_TIMEOUT_MS }).toBe(2);
+      const held = await waitUntil(async () => ((await desktop.getByTestId("quorum-line").textContent()) ?? "").includes("held by"), RUN_TIMEOUT_MS, 30);
       expect(held, "the lock was never seen held").toBe(true);
+      // Let the crowd show in the counters, then hold the picture.
+      await waitUntil(async () => (await numberIn(desktop.getByTestId("counter-requests"))) > 500, 3_000, 30);
+      frozen = true;
+      await desktop.waitForTimeout(500);
       fs.mkdirSync(DOCS, { recursive: true });
-      await page.screenshot({ path: path.join(DOCS, "screenshot.png") });
+      await desktop.screenshot({ path: path.join(DOCS, "screenshot.png") });
       await audience.screenshot({ path: path.join(DOCS, "screenshot-phone.png") });
       await nextReport(before, 60_000);
-      await page.locator("body").press("s");
-      await page.locator("body").press("s");
-      await page.locator("body").press("s");
-      await expect.poll(() => page.getByTestId("slow-motion-badge").count()).toBe(0);
     } finally {
+      frozen = false;
       await phone.close();
+      await desktop.close();
     }
   }, 120_000);
 

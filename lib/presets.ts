@@ -358,6 +358,54 @@ export const PRESETS: readonly Preset[] = [
       },
     ],
   },
+  {
+    id: "desk-fire-redis",
+    title: "The pile on the cache node",
+    narration:
+      "Write-behind again, but this team keeps the pile of unsaved writes in a list on the Redis cache node instead of in each app server's memory — an app server may die without losing anything. Then the cache node itself crashes and comes back empty, half-way between two flushes: every write in the list is gone, and every one of those clients heard 'saved'.",
+    watch: "writes.lost: acknowledged − persisted − pending",
+    base: {
+      strategy: "write-behind",
+      writeBehindBuffer: "cache-node",
+      flushMs: 2000,
+      lock: "redlock",
+      waiters: "poll",
+      durationMs: 6000,
+      crowd: { profile: "steady", rps: 300, keys: 50, writeRatio: 0.3, patienceMs: 3000 },
+      faults: [
+        { atMs: 3000, node: "cache", action: "crash" },
+        { atMs: 3500, node: "cache", action: "start" },
+      ],
+    },
+    beats: [
+      { title: "Redis catches fire", narration: "The cache node crashes at 3 s, a second after a flush.", watch: "writes.lost > 0", changes: {} },
+      {
+        title: "The pile in memory",
+        narration: "The same crash with the pile kept in the app servers' memory: the cache node's fire costs reads, not writes.",
+        watch: "writes.lost = 0",
+        changes: { writeBehindBuffer: "instance" },
+      },
+    ],
+  },
+  {
+    id: "write-through-safe",
+    title: "Write-through through the fire",
+    narration:
+      "The same cache-node crash with write-through: every write reaches the database before its client hears 'saved'. Writes during the outage fail loudly instead of vanishing quietly.",
+    watch: "writes.lost = 0 with writes.acknowledged > 0",
+    base: {
+      strategy: "write-through",
+      lock: "redlock",
+      waiters: "poll",
+      durationMs: 6000,
+      crowd: { profile: "steady", rps: 300, keys: 50, writeRatio: 0.3, patienceMs: 3000 },
+      faults: [
+        { atMs: 3000, node: "cache", action: "crash" },
+        { atMs: 3500, node: "cache", action: "start" },
+      ],
+    },
+    beats: [{ title: "Nothing lost", narration: "Write-through; the cache node crashes at 3 s.", watch: "writes.lost = 0", changes: {} }],
+  },
 ];
 
 export function findPreset(id: string): Preset | undefined {

@@ -48,13 +48,28 @@ const AXIS_LINE = "currentColor";
 const ANNOTATION = "currentColor";
 
 /**
- * Six recharts charts cost real main-thread time per redraw, so they redraw at most every
- * {@link REDRAW_MS} (the numbers are per tick either way) and not at all when nothing changed:
- * the component is memoised, so a parent's clock tick does not redraw them.
+ * Six recharts charts cost real main-thread time per redraw, so they redraw a few times a second at
+ * most (see {@link useThrottledRedraw}; the numbers are per tick either way) and not at all when
+ * nothing changed: the component is memoised, so a parent's clock tick does not redraw them.
  */
 export const LiveCharts = memo(function LiveCharts({ frames, tickMs, dbCapacity, annotations, height = 240 }: LiveChartsProps) {
-  const shown = useThrottled(frames, REDRAW_MS);
+  // This component renders on every frame; the charts below only when the throttled rows change.
+  const shown = useThrottledRedraw(frames);
   const rows = useMemo(() => toChartRows(shown, tickMs), [shown, tickMs]);
+  return <ChartGrid rows={rows} dbCapacity={dbCapacity} annotations={annotations} height={height} />;
+});
+
+const ChartGrid = memo(function ChartGrid({
+  rows,
+  dbCapacity,
+  annotations,
+  height,
+}: {
+  rows: ChartRow[];
+  dbCapacity: number;
+  annotations: readonly ChartAnnotation[];
+  height: number;
+}) {
   // The x axis runs from t = 0 to the last frame or the last annotation, whichever is later.
   const lastS = Math.max(rows.at(-1)?.s ?? 0, ...annotations.map((a) => a.atMs / 1000), 1);
   const xDomain = useMemo(() => [0, lastS] as const, [lastS]);
@@ -153,26 +168,58 @@ export const LiveCharts = memo(function LiveCharts({ frames, tickMs, dbCapacity,
   );
 });
 
-/** How often the charts may redraw while frames stream in, ms. */
-const REDRAW_MS = 300;
+/** Bounds of the charts' redraw interval while frames stream in, ms. */
+const REDRAW_MIN_MS = 250;
+const REDRAW_MAX_MS = 2000;
+/** The charts may take at most 1 / DUTY_FACTOR of the main thread: interval = DUTY_FACTOR × cost. */
+const DUTY_FACTOR = 4;
 
-/** `value`, updated at most every `ms` (the latest value always lands, at most `ms` late). */
-function useThrottled<T>(value: T, ms: number): T {
+/**
+ * `value`, updated at most every few hundred ms — how often depends on what a redraw costs on this
+ * machine (measured: from the update until the browser is free again). Six recharts charts take
+ * tens of ms on a laptop and several hundred on a loaded 2-core box, where the lab itself needs the
+ * CPU: the interval stretches so the charts never take more than a quarter of the main thread.
+ * The latest value always lands, at most one interval late.
+ */
+function useThrottledRedraw<T>(value: T): T {
   const [shown, setShown] = useState(value);
-  const last = useRef(0);
+  const lastAt = useRef(0);
+  const startedAt = useRef<number | null>(null);
+  const costMs = useRef(REDRAW_MIN_MS / DUTY_FACTOR);
+
   useEffect(() => {
-    const wait = last.current + ms - Date.now();
+    const interval = Math.min(REDRAW_MAX_MS, Math.max(REDRAW_MIN_MS, costMs.current * DUTY_FACTOR));
     const show = () => {
-      last.current = Date.now();
+      lastAt.current = performance.now();
+      startedAt.current = lastAt.current;
       setShown(value);
     };
+    const wait = lastAt.current + interval - performance.now();
     if (wait <= 0) {
       show();
       return;
     }
     const timer = setTimeout(show, wait);
     return () => clearTimeout(timer);
-  }, [value, ms]);
+  }, [value]);
+
+  // After a redraw commits: once the browser has painted and run what was queued, the redraw is done.
+  useEffect(() => {
+    const started = startedAt.current;
+    if (started === null) return;
+    startedAt.current = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        costMs.current = 0.7 * costMs.current + 0.3 * (performance.now() - started);
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [shown]);
+
   return shown;
 }
 

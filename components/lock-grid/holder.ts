@@ -6,7 +6,8 @@ import type { TickFrame } from "@/lib/report";
 import { instanceColor, OKABE_ITO, textOn } from "../charts/palette";
 
 export type HolderReading =
-  | { kind: "free" }
+  /** `expired`: the last reading's TTL has since run out on the page's clock. */
+  | { kind: "free"; expired?: boolean }
   | { kind: "held"; holder: string; instance: number | null; request: number | null }
   | { kind: "no-answer" }
   /** The node is not in the frame, or changed state since the last reading. */

@@ -104,7 +104,12 @@ export function LockGrid({ nodes, frames: unordered, lockNodes, now, canControl,
     if (node && node.state !== "up") holder = { kind: "no-answer" };
     else if (node && reading && reading.t <= (changes[id]?.afterT ?? Number.NEGATIVE_INFINITY)) holder = { kind: "unread" };
     else holder = readingOf(observed);
-    const pttl = holder.kind === "held" && observed?.pttlMs != null ? Math.max(0, observed.pttlMs - elapsed) : null;
+    let pttl = holder.kind === "held" && observed?.pttlMs != null ? Math.max(0, observed.pttlMs - elapsed) : null;
+    // Counted down to zero without a newer reading (the run ended, or frames stalled): Redis has expired the key.
+    if (pttl === 0) {
+      holder = { kind: "free", expired: true };
+      pttl = null;
+    }
     return { id, node, holder, pttl, vote: latest?.lastVotes[id], inQuorum: quorumIds.includes(id) };
   });
 
@@ -450,7 +455,7 @@ function HolderCell({ holder, down }: { holder: HolderReading; down: boolean }) 
     case "free":
       return (
         <span className="text-2xl text-slate-400">
-          — <span className="text-lg">free</span>
+          — <span className="text-lg">{holder.expired ? "expired (TTL ran out)" : "free"}</span>
         </span>
       );
     case "no-answer":

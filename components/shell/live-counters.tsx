@@ -55,7 +55,7 @@ export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFram
           <dd data-testid={`counter-${tile.id}`} className="order-1 truncate font-mono text-3xl font-black tabular-nums">
             {tile.value}
           </dd>
-          <dt className="order-2 truncate text-base text-slate-400">{tile.label}</dt>
+          <dt className="order-2 truncate text-sm text-slate-400 sm:text-base">{tile.label}</dt>
         </div>
       ))}
     </dl>

@@ -9,7 +9,7 @@ import { engineEvents, type EventSink, type ReadOutcome } from "./events";
 import { lockResourceFor } from "./keys";
 import { LocalLockService } from "./locks/local";
 import type { CacheStore, CachedEntry, LockGrant, LockService } from "./ports";
-import { WriteBehindBuffer } from "./write-behind";
+import { CacheNodeWriteBehind, WriteBehindBuffer } from "./write-behind";
 
 export type EngineSettings = Pick<
   Scenario,
@@ -21,6 +21,8 @@ export type EngineSettings = Pick<
   lockedWork?: Scenario["lockedWork"];
   /** Enforce fencing tokens on the increment's write; see Scenario.fencing. @default false */
   fencing?: boolean;
+  /** Where write-behind's pending writes wait; see Scenario.writeBehindBuffer. @default "instance" */
+  writeBehindBuffer?: Scenario["writeBehindBuffer"];
 };
 
 export interface InstanceDeps {
@@ -73,7 +75,7 @@ export class EngineInstance {
   private readonly turnWaiters = new Map<string, Array<() => void>>();
   private readonly inFlight = new Map<number, (result: ReadResult) => void>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly writeBehind: WriteBehindBuffer;
+  private readonly writeBehind: WriteBehindBuffer | CacheNodeWriteBehind;
   private readonly unsubscribeFill: () => void;
   private alive = true;
   /** A simulated stop-the-world pause waiting for a lock holder (ms), or null. */
@@ -93,14 +95,21 @@ export class EngineInstance {
       this.wakeFillWaiters(key);
       this.wakeNextTurn(key);
     });
-    this.writeBehind = new WriteBehindBuffer({
-      instance: deps.index,
-      writer: this.name,
-      db: deps.db,
-      clock: deps.clock,
-      flushMs: deps.settings.flushMs,
-      emit: deps.emit,
-    });
+    const onCacheNode = deps.settings.writeBehindBuffer === "cache-node";
+    if (onCacheNode && !deps.cache.pendingList) {
+      throw new Error('writeBehindBuffer "cache-node" needs a cache store with a pending-write list');
+    }
+    this.writeBehind =
+      onCacheNode && deps.cache.pendingList
+        ? new CacheNodeWriteBehind({ instance: deps.index, list: deps.cache.pendingList, db: deps.db, clock: deps.clock, flushMs: deps.settings.flushMs, emit: deps.emit })
+        : new WriteBehindBuffer({
+            instance: deps.index,
+            writer: this.name,
+            db: deps.db,
+            clock: deps.clock,
+            flushMs: deps.settings.flushMs,
+            emit: deps.emit,
+          });
     if (deps.settings.strategy === "write-behind") this.writeBehind.start();
   }
 
@@ -108,9 +117,17 @@ export class EngineInstance {
     return this.alive;
   }
 
-  /** Writes acknowledged to clients but not yet in the database. */
+  /**
+   * Writes acknowledged to clients but not yet in the database. With the cache-node buffer this is
+   * an estimate (the list is shared): use {@link pendingWritesInFlight} and the list's length.
+   */
   get pendingWrites(): number {
     return this.writeBehind.pending;
+  }
+
+  /** writeBehindBuffer "cache-node": writes this instance took off the list and has not persisted yet. */
+  get pendingWritesInFlight(): number {
+    return this.writeBehind instanceof CacheNodeWriteBehind ? this.writeBehind.inFlight : this.writeBehind.pending;
   }
 
   /** Serves one crowd read; resolves with its single outcome, by arrival + patience at the latest. */
@@ -216,7 +233,9 @@ export class EngineInstance {
           const ttl = this.logicalTtl();
           await this.cache.set(request.key, this.entryFor(profile, 0, 0, ttl), this.physicalTtl(ttl));
           if (!this.alive) return fail("instance crashed before acknowledging");
-          this.writeBehind.enqueue({ id: request.key, profile, writer: this.name, writeId });
+          // In memory the pile grows at once; on the cache node the write is acknowledged once there.
+          const queued = this.writeBehind.enqueue({ id: request.key, profile, writer: this.name, writeId });
+          if (queued) await queued;
           break;
         }
       }

@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from "../core/clock";
 import type { OriginDatabase, WriteRequest } from "../origin/types";
 import { engineEvents, type EventSink } from "./events";
+import type { PendingWriteList } from "./ports";
 
 /**
  * Write-behind's pile on the desk: acknowledged writes wait here until the next flush carries them
@@ -110,5 +111,148 @@ export class WriteBehindBuffer {
     this.deps.emit(
       engineEvents.writeBehindFlushed({ instance: this.deps.instance, persisted, failed: retry.length, at: this.deps.clock.now() }),
     );
+  }
+}
+
+/**
+ * writeBehindBuffer "cache-node": the pile lives in a list on the cache node, shared by every
+ * instance, instead of on this instance's desk. An app server that crashes loses nothing that was
+ * in the list; a cache node that crashes (and comes back empty) loses all of it. Each instance's
+ * flusher takes batches off the list's head every `flushMs`; writes the database fails go back.
+ */
+export class CacheNodeWriteBehind {
+  /** Taken off the list by this instance, not yet persisted or put back. */
+  private flushing = 0;
+  /** The list's length as this instance last saw it: an estimate for the live charts only. */
+  private lastSeenLength = 0;
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+  private dead = false;
+  private current: Promise<number> | null = null;
+
+  constructor(
+    private readonly deps: {
+      instance: number;
+      list: PendingWriteList;
+      db: OriginDatabase;
+      clock: Clock;
+      flushMs: number;
+      emit: EventSink;
+      /** Most writes one trip takes off the list. @default 500 */
+      batch?: number;
+    },
+  ) {}
+
+  /** An estimate for the ticks (the list is shared): the list as last seen plus this instance's trip. */
+  get pending(): number {
+    return this.lastSeenLength + this.flushing;
+  }
+
+  /** Writes taken off the list by this instance and still on their way: add the list's LLEN for the whole. */
+  get inFlight(): number {
+    return this.flushing;
+  }
+
+  start(): void {
+    this.schedule();
+  }
+
+  /** RPUSH; the write is acknowledged only once the cache node has it. Throws when it cannot be reached. */
+  async enqueue(write: WriteRequest): Promise<void> {
+    await this.deps.list.push(write);
+    this.lastSeenLength++;
+  }
+
+  flush(): Promise<void> {
+    return this.trip().then(() => undefined);
+  }
+
+  /** The final trips at a normal end: until the list is empty, or a trip persists nothing. */
+  async flushAll(): Promise<void> {
+    for (;;) {
+      const persisted = await this.trip();
+      let left: number;
+      try {
+        left = await this.deps.list.length();
+      } catch {
+        return; // the cache node is gone, and the list with it
+      }
+      this.lastSeenLength = left;
+      if (left === 0 || persisted === 0) return;
+    }
+  }
+
+  /** The app server crashed: its flusher stops; what it had taken and failed to persist dies with it. */
+  drop(): void {
+    this.dead = true;
+    this.stop();
+    this.deps.emit(engineEvents.writeBehindDropped({ instance: this.deps.instance, dropped: 0, at: this.deps.clock.now() }));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.schedule();
+      void this.trip();
+    }, this.deps.flushMs);
+  }
+
+  /** One trip; concurrent calls share it. Resolves with how many writes it persisted. */
+  private trip(): Promise<number> {
+    this.current ??= this.carry().finally(() => {
+      this.current = null;
+    });
+    return this.current;
+  }
+
+  private async carry(): Promise<number> {
+    let batch: WriteRequest[];
+    try {
+      batch = await this.deps.list.take(this.deps.batch ?? 500);
+    } catch {
+      return 0; // the cache node cannot be reached: nothing to carry this time
+    }
+    if (batch.length === 0) {
+      this.lastSeenLength = 0;
+      return 0;
+    }
+    this.lastSeenLength = Math.max(0, this.lastSeenLength - batch.length);
+    this.flushing += batch.length;
+    let persisted = 0;
+    const retry: WriteRequest[] = [];
+    await Promise.all(
+      batch.map(async (write) => {
+        try {
+          await this.deps.db.write(write);
+          persisted++;
+          this.flushing--;
+        } catch {
+          retry.push(write);
+        }
+      }),
+    );
+    // Failed writes stay "in flight" until they are back in the list (or lost).
+    let dropped = 0;
+    if (retry.length > 0) {
+      if (this.dead) {
+        dropped = retry.length;
+      } else {
+        try {
+          await this.deps.list.putBack(retry);
+        } catch {
+          dropped = retry.length; // nowhere to put them back: lost
+        }
+      }
+    }
+    this.flushing -= retry.length;
+    this.deps.emit(engineEvents.writeBehindFlushed({ instance: this.deps.instance, persisted, failed: retry.length, at: this.deps.clock.now() }));
+    if (dropped > 0) this.deps.emit(engineEvents.writeBehindDropped({ instance: this.deps.instance, dropped, at: this.deps.clock.now() }));
+    return persisted;
   }
 }

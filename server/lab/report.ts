@@ -25,6 +25,8 @@ export function buildReport(input: {
   observed: { samples: number; maxDistinctHolders: number };
   /** Each row's counter at t = 0 (lockedWork "increment"); rows absent count from 0. */
   counterStart?: ReadonlyMap<string, number>;
+  /** Acknowledged writes not yet persisted, when the caller counted them (the cache-node buffer); else read from the instances. */
+  pendingWrites?: number;
   durationMs: number;
   eventLoopLagMaxMs: number;
   distortionLimitMs: number;
@@ -33,7 +35,7 @@ export function buildReport(input: {
   const stats = db.stats();
   // Persisted is read from the database's own write log, not from the engine's bookkeeping.
   const persisted = db.writeLog().filter((entry) => entry.writeId !== undefined && totals.writes.acknowledgedIds.has(entry.writeId)).length;
-  const pending = input.instances.reduce((sum, instance) => sum + (instance.isAlive ? instance.pendingWrites : 0), 0);
+  const pending = input.pendingWrites ?? input.instances.reduce((sum, instance) => sum + (instance.isAlive ? instance.pendingWrites : 0), 0);
   const rowIds = Array.from({ length: scenario.crowd.keys }, (_, k) => cacheKeyFor(k));
   const safety = lockedWriteFigures(db, rowIds, input.counterStart);
   const redisVersion = input.nodes.find((n) => n.info?.redisVersion)?.info?.redisVersion ?? "unknown";

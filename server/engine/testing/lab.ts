@@ -96,6 +96,7 @@ export class TestLab {
       ...(patch.timeScale !== undefined ? { timeScale: patch.timeScale } : {}),
       ...(patch.lockedWork !== undefined ? { lockedWork: patch.lockedWork } : {}),
       ...(patch.fencing !== undefined ? { fencing: patch.fencing } : {}),
+      ...(patch.writeBehindBuffer !== undefined ? { writeBehindBuffer: patch.writeBehindBuffer } : {}),
     };
     this.t0 = options.startMs ?? 1_000_000;
     this.clock = new ManualClock(this.t0);
@@ -299,7 +300,11 @@ export class TestLab {
   writeAccounting(): { acknowledged: number; persisted: number; pending: number; lost: number } {
     const { writes } = this.collector.snapshot();
     const persisted = this.db.writeLog().filter((e) => e.writeId !== undefined && writes.acknowledgedIds.has(e.writeId)).length;
-    const pending = this.instances.reduce((sum, i) => sum + (i.isAlive ? i.pendingWrites : 0), 0);
+    // With the cache-node buffer: what the node's list holds (nothing once it restarted empty) plus what instances took off it.
+    const pending =
+      this.settings.writeBehindBuffer === "cache-node"
+        ? this.cacheNode.pendingTexts.length + this.instances.reduce((sum, i) => sum + (i.isAlive ? i.pendingWritesInFlight : 0), 0)
+        : this.instances.reduce((sum, i) => sum + (i.isAlive ? i.pendingWrites : 0), 0);
     return { acknowledged: writes.acknowledged, persisted, pending, lost: writes.acknowledged - persisted - pending };
   }
 

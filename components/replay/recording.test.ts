@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { WireNode, WireRunState } from "@/lib/protocol";
+import { parseRecording } from "@/lib/recording";
+import type { LogEntry, Report, TickFrame } from "@/lib/report";
+import { defaultScenario } from "@/lib/scenario";
+import { buildRecording, recordingFileName } from "./recording";
+import { replayView } from "./use-replay";
+
+const scenario = { ...defaultScenario(), tickMs: 100 };
+
+function frame(t: number, arrivals = 10): TickFrame {
+  return {
+    t, arrivals, hits: arrivals, misses: 0, staleServed: 0, errors: 0, timeouts: 0, hitRatio: 1, latencyP50: 1, latencyP99: 2,
+    dbReads: 0, dbReadsFailed: 0, lockAttempts: 0, lockAcquired: 0, lockContended: 0, lockFailed: 0, cacheFills: 0,
+    writesAcknowledged: 0, episodesOpen: 0, lastVotes: {}, dbInFlight: 0, dbQueued: 0, writesPending: 0, locks: [],
+  };
+}
+
+function node(id: string, state: WireNode["state"], since = 1_000): WireNode {
+  return { id: id as WireNode["id"], role: id === "cache" ? "cache" : "lock", mode: "spawned", host: "127.0.0.1", port: 7100, clientPort: 7100, pid: 1, state, since };
+}
+
+const run: WireRunState = { status: "finished", runId: 7, scenario, meta: { presetId: "redlock-holds", beat: 1 }, startedAt: 1_000, endedAt: 2_000 };
+const log: LogEntry[] = [
+  { atMs: 0, kind: "run", text: "run 6 started" },
+  { atMs: 0, kind: "run", text: "run 7 started: redlock-holds, beat 1" },
+  { atMs: 150, kind: "fault", text: "crash lock-2" },
+  { atMs: 300, kind: "run", text: "run 7 ended" },
+];
+const frames = [frame(0), frame(100), frame(200)];
+const timeline = [
+  { atMs: 0, nodes: [node("cache", "up"), node("lock-2", "up")] },
+  { atMs: 200, nodes: [node("cache", "up"), node("lock-2", "crashed", 1_500)] },
+];
+
+describe("buildRecording", () => {
+  it("saves the run's frames, its own log lines, the node timeline and the report, in the format the page reads back", () => {
+    const report = { ticks: frames, requests: { total: 30 } } as unknown as Report;
+    const recording = buildRecording({ run, frames: frames.slice(1), log, nodeTimeline: timeline, report }, new Date("2026-01-02T03:04:05.678Z"))!;
+    // The report holds every tick even when the page joined late.
+    expect(recording.frames).toHaveLength(3);
+    expect(recording.log.map((entry) => entry.text)).toEqual(["run 7 started: redlock-holds, beat 1", "crash lock-2", "run 7 ended"]);
+    expect(recording.meta).toEqual({ presetId: "redlock-holds", beat: 1 });
+    expect(recordingFileName(recording)).toBe("stampede-lab-redlock-holds-beat1-2026-01-02-03-04-05.json");
+    const parsed = parseRecording(JSON.stringify(recording));
+    expect(parsed.ok).toBe(true);
+  });
+
+  it("has nothing to save without a run or frames", () => {
+    expect(buildRecording({ run: { status: "idle" }, frames, log, nodeTimeline: [], report: null })).toBeNull();
+    expect(buildRecording({ run, frames: [], log, nodeTimeline: [], report: null })).toBeNull();
+  });
+});
+
+describe("replayView", () => {
+  const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report: { ticks: frames } as unknown as Report })!;
+
+  it("shows the run as far as the cursor, nodes following the timeline on the replay's own clock", () => {
+    const wallNow = 50_000;
+    const early = replayView(recording, 1, wallNow);
+    expect(early.run.status).toBe("running");
+    expect(early.frames).toHaveLength(1);
+    expect(early.report).toBeNull();
+    // The run's clock is at 100 ms: the crash at 150 ms has not happened yet.
+    expect(early.log.map((entry) => entry.text)).toEqual(["run 7 started: redlock-holds, beat 1"]);
+    expect(early.nodes?.find((n) => n.id === "lock-2")?.state).toBe("up");
+    expect(early.run.status === "running" && wallNow - early.run.startedAt).toBe(100);
+
+    // Crashed at 200 ms of the run; after the third frame the clock is at 300 ms: "crashed for
+    // 0.1 s", not since the day the file was saved.
+    const late = replayView(recording, 3, wallNow);
+    const lock2 = late.nodes?.find((n) => n.id === "lock-2");
+    expect(lock2?.state).toBe("crashed");
+    expect(wallNow - lock2!.since).toBe(100);
+    // Nodes that did not change keep the run's start as their "since".
+    expect(wallNow - late.nodes!.find((n) => n.id === "cache")!.since).toBe(300);
+  });
+
+  it("ends with every frame, the whole log and the report", () => {
+    const end = replayView(recording, 3);
+    expect(end.run.status).toBe("finished");
+    expect(end.frames).toHaveLength(3);
+    expect(end.log).toHaveLength(3);
+    expect(end.report).not.toBeNull();
+  });
+});
