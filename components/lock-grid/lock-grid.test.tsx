@@ -125,6 +125,14 @@ describe("LockGrid", () => {
     expect(text(html)).toContain("lock held by instance 1 on 5 nodes");
   });
 
+  it("shows a lock whose TTL has run out as expired, not held", () => {
+    const nodes = FIVE.map((id) => node(id));
+    const locks = FIVE.map((id) => held(id, "instance-1/r1", 0));
+    const html = renderToString(<LockGrid nodes={nodes} frames={[frame(0, locks)]} lockNodes={5} now={NOW} canControl onAction={refuse} />);
+    expect(row(html, "lock-1")).toContain("expired (TTL ran out)");
+    expect(text(html)).toContain("lock free");
+  });
+
   it("flags different holders on the nodes at once", () => {
     const nodes = FIVE.map((id) => node(id));
     const locks = FIVE.map((id, i) => held(id, i < 3 ? "instance-1/r1" : "instance-3/r9"));

@@ -147,7 +147,8 @@ export class RedlockLockService implements LockService {
    * after a short wait are "pending". Grants are rare, so the extra GET per node is cheap.
    */
   private async witness(resource: string, value: string): Promise<LockVote[]> {
-    const WITNESS_WAIT_MS = 20;
+    // Long enough for a loaded 2-core machine to hear live nodes; a frozen node costs the holder this once.
+    const WITNESS_WAIT_MS = 100;
     let timer: TimerHandle | undefined;
     const deadline = new Promise<"late">((resolve) => (timer = this.clock.setTimeout(() => resolve("late"), WITNESS_WAIT_MS)));
     const votes = await Promise.all(
