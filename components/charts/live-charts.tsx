@@ -74,6 +74,14 @@ const ChartGrid = memo(function ChartGrid({
   const lastS = Math.max(rows.at(-1)?.s ?? 0, ...annotations.map((a) => a.atMs / 1000), 1);
   const xDomain = useMemo(() => [0, lastS] as const, [lastS]);
   const notes = useMemo(() => layoutNotes(annotations, lastS), [annotations, lastS]);
+  const dots = useMemo(
+    () => ({
+      hitPct: isolatedDot(rows, "hitPct", OKABE_ITO.bluishGreen),
+      p50: isolatedDot(rows, "p50", OKABE_ITO.skyBlue),
+      p99: isolatedDot(rows, "p99", OKABE_ITO.orange),
+    }),
+    [rows],
+  );
   const inFlightDomain = useMemo((): AxisDomain => [0, (max: number) => Math.max(max, dbCapacity * 1.2)], [dbCapacity]);
   const capacityLabel = useMemo(
     () => ({ value: `capacity ${dbCapacity}`, position: "insideBottomRight" as const, fill: OKABE_ITO.yellow, fontSize: 14 }),
@@ -105,7 +113,7 @@ const ChartGrid = memo(function ChartGrid({
         {(axes) => (
           <LineChart data={rows} margin={MARGIN}>
             {axes("%", Y_PERCENT)}
-            <Line dataKey="hitPct" name="hit ratio %" type="stepAfter" stroke={OKABE_ITO.bluishGreen} strokeWidth={3} dot={false} isAnimationActive={false} />
+            <Line dataKey="hitPct" name="hit ratio %" type="stepAfter" stroke={OKABE_ITO.bluishGreen} strokeWidth={3} dot={dots.hitPct} isAnimationActive={false} />
           </LineChart>
         )}
       </ChartCard>
@@ -146,8 +154,8 @@ const ChartGrid = memo(function ChartGrid({
         {(axes) => (
           <LineChart data={rows} margin={MARGIN}>
             {axes("ms")}
-            <Line dataKey="p50" name="p50" type="stepAfter" stroke={OKABE_ITO.skyBlue} strokeWidth={3} dot={false} connectNulls={false} isAnimationActive={false} />
-            <Line dataKey="p99" name="p99" type="stepAfter" stroke={OKABE_ITO.orange} strokeWidth={3} dot={false} connectNulls={false} isAnimationActive={false} />
+            <Line dataKey="p50" name="p50" type="stepAfter" stroke={OKABE_ITO.skyBlue} strokeWidth={3} dot={dots.p50} connectNulls={false} isAnimationActive={false} />
+            <Line dataKey="p99" name="p99" type="stepAfter" stroke={OKABE_ITO.orange} strokeWidth={3} dot={dots.p99} connectNulls={false} isAnimationActive={false} />
           </LineChart>
         )}
       </ChartCard>
@@ -312,7 +320,8 @@ interface Note {
   s: number;
   label: string;
   short: string;
-  row: number;
+  /** Label row from the top, or null when every row is taken at this time. */
+  row: number | null;
   /** Near the right edge the label goes to the left of its line. */
   anchor: "start" | "end";
   /** The reference line's label, made once per layout. */
@@ -332,12 +341,19 @@ function layoutNotes(annotations: readonly ChartAnnotation[], lastS: number): No
       const anchor = s > lastS * 0.7 ? ("end" as const) : ("start" as const);
       const width = (short.length * 7 + 10) * secondsPerPx;
       const [from, to] = anchor === "start" ? [s, s + width] : [s - width, s];
-      let row = rowsEnd.findIndex((end) => end < from);
-      if (row === -1) row = rowsEnd.length < MAX_NOTE_ROWS ? rowsEnd.length : rowsEnd.indexOf(Math.min(...rowsEnd));
-      rowsEnd[row] = Math.max(rowsEnd[row] ?? Number.NEGATIVE_INFINITY, to);
-      const render = (props: { viewBox?: { x?: number; y?: number } }) => (
-        <NoteLabel viewBox={props.viewBox} text={short} full={a.label} row={row} anchor={anchor} />
-      );
+      let row: number | null = rowsEnd.findIndex((end) => end < from);
+      if (row === -1) row = rowsEnd.length < MAX_NOTE_ROWS ? rowsEnd.length : null;
+      // With every row taken here the line stays, unlabelled (its words are in the tooltip and the log).
+      if (row !== null) rowsEnd[row] = Math.max(rowsEnd[row] ?? Number.NEGATIVE_INFINITY, to);
+      const at = row;
+      const render = (props: { viewBox?: { x?: number; y?: number } }) =>
+        at === null ? (
+          <g>
+            <title>{a.label}</title>
+          </g>
+        ) : (
+          <NoteLabel viewBox={props.viewBox} text={short} full={a.label} row={at} anchor={anchor} />
+        );
       return { s, label: a.label, short, row, anchor, render };
     });
 }
@@ -364,6 +380,21 @@ function NoteLabel({ viewBox, text, full, row, anchor }: { viewBox?: { x?: numbe
       {text}
     </text>
   );
+}
+
+type SparseKey = "hitPct" | "p50" | "p99";
+
+/**
+ * A dot for a value with no neighbour (a window with answers between windows without): a step line
+ * draws nothing for a lone point, and a lone point is exactly what a stalled crowd produces.
+ */
+function isolatedDot(rows: readonly ChartRow[], key: SparseKey, color: string) {
+  return function IsolatedDot(props: { cx?: number; cy?: number; index?: number }) {
+    const i = props.index ?? -1;
+    const alone = rows[i]?.[key] != null && rows[i - 1]?.[key] == null && rows[i + 1]?.[key] == null;
+    if (!alone || props.cx == null || props.cy == null) return <g key={i} />;
+    return <circle key={i} cx={props.cx} cy={props.cy} r={4} fill={color} />;
+  };
 }
 
 function AcquiredDot(props: { cx?: number; cy?: number; value?: number | null; index?: number }) {
