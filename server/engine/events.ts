@@ -76,6 +76,12 @@ export const engineEvents = {
    * Times are wall-clock ms, as in every engine event.
    */
   safetyViolation: (d: SafetyViolation) => ({ name: "safety:violation" as const, data: d }),
+  /**
+   * Emitted by the metrics collector when it opens or closes an episode, so the event log shows
+   * exactly the episodes the report counts. `atMs` is ms since t = 0.
+   */
+  episodeChanged: (d: { key: string; change: "opened" | "closed"; atMs: number; reason?: string; instance?: number; dbReads: number }) =>
+    ({ name: "episode:changed" as const, data: d }),
 };
 
 export type ReadOutcome = "hit" | "miss" | "staleServed" | "timeout" | "error";

@@ -13,7 +13,6 @@ export type { LogEntry };
 export class EventLogAggregator {
   private failures = 0;
   private lastFailure: string | null = null;
-  private readonly openEpisodes = new Set<string>();
 
   constructor(
     private readonly t0: () => number,
@@ -37,16 +36,13 @@ export class EventLogAggregator {
           this.lastFailure = `${event.data.reason ?? "failed"}${event.data.votes.length > 0 ? ` — ${describeVotes(event.data.votes)}` : ""}`;
         }
         break;
-      case "cache:needs-fill":
-        if (!this.openEpisodes.has(event.data.key)) {
-          this.openEpisodes.add(event.data.key);
-          this.emit({ atMs: at(event.data.issuedAt), kind: "episode", text: `${event.data.key} ${event.data.reason}: an episode opens` });
-        }
-        break;
-      case "cache:filled":
-        if (this.openEpisodes.delete(event.data.key)) {
-          this.emit({ atMs: at(event.data.at), kind: "episode", text: `instance-${event.data.instance} filled ${event.data.key}: the episode closes` });
-        }
+      case "episode:changed":
+        // The collector's own episodes, so the log never shows one the report does not count.
+        this.emit(
+          event.data.change === "opened"
+            ? { atMs: event.data.atMs, kind: "episode", text: `${event.data.key} ${event.data.reason ?? "missing"}: an episode opens` }
+            : { atMs: event.data.atMs, kind: "episode", text: `instance-${event.data.instance} filled ${event.data.key}: the episode closes after ${event.data.dbReads} DB read(s)` },
+        );
         break;
       case "write-behind:flushed":
         this.emit({ atMs: at(event.data.at), kind: "write", text: `instance-${event.data.instance} flushed ${event.data.persisted} write(s)${event.data.failed > 0 ? `, ${event.data.failed} failed` : ""}` });

@@ -162,7 +162,21 @@ describe("MetricsCollector: forwarding", () => {
     c.record(needsFill(T0));
     off();
     c.record(filled(T0));
-    expect(seen).toEqual(["cache:needs-fill"]);
+    // The episode the miss opened is announced right after it; nothing reaches the listener after off().
+    expect(seen).toEqual(["cache:needs-fill", "episode:changed"]);
+  });
+
+  it("announces exactly the episodes it counts: a GET issued before the last fill opens none", () => {
+    const c = new MetricsCollector(T0, 100);
+    const changes: string[] = [];
+    c.onEvent((e) => {
+      if (e.name === "episode:changed") changes.push(`${e.data.change}@${e.data.atMs}`);
+    });
+    c.record(needsFill(T0 + 10));
+    c.record(filled(T0 + 200));
+    c.record(needsFill(T0 + 150)); // issued before the fill, answered after it
+    expect(changes).toEqual(["opened@10", "closed@200"]);
+    expect(c.snapshot().episodeCount).toBe(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as hdr from "hdr-histogram-js";
-import { engineEvents, type EngineEvent, type ReadOutcome } from "../engine/events";
+import { engineEvents, type EngineEventOf, type EngineEvent, type ReadOutcome } from "../engine/events";
 import type { Episode, Report, SafetyViolation, TickWindow, ViolationKind } from "../../lib/report";
 import { SafetyChecker } from "./safety";
 
@@ -121,6 +121,8 @@ export class MetricsCollector {
     const w = this.window;
     /** Violations this event revealed: forwarded to the listeners right after it. */
     let found: SafetyViolation[] = [];
+    /** The episode this event opened or closed, announced after it like violations. */
+    let episodeChange: EngineEventOf<"episode:changed"> | null = null;
     switch (event.name) {
       case "request:arrived": {
         // Reads and increments end in exactly one outcome each; strategy writes are counted apart.
@@ -157,6 +159,7 @@ export class MetricsCollector {
           const episode: Episode = { key, startMs: Math.round(issuedAt - this.t0), endMs: null, dbReads: 0 };
           this.openEpisodes.set(key, episode);
           this.episodes.push(episode);
+          episodeChange = engineEvents.episodeChanged({ key, change: "opened", atMs: episode.startMs, reason: event.data.reason, dbReads: 0 });
         }
         break;
       }
@@ -169,6 +172,7 @@ export class MetricsCollector {
         if (episode) {
           episode.endMs = Math.round(at - this.t0);
           this.openEpisodes.delete(key);
+          episodeChange = engineEvents.episodeChanged({ key, change: "closed", atMs: episode.endMs, instance: event.data.instance, dbReads: episode.dbReads });
         }
         break;
       }
@@ -236,6 +240,7 @@ export class MetricsCollector {
       case "instance:resumed":
         if (event.data.expired) this.totals.pauses.outlivedValidity++;
         break;
+      case "episode:changed":
       case "safety:violation":
         // The collector's own announcement, never counted twice.
         break;
@@ -260,6 +265,7 @@ export class MetricsCollector {
         assertNever(event);
     }
     for (const listener of this.listeners) listener(event);
+    if (episodeChange) for (const listener of this.listeners) listener(episodeChange);
     for (const violation of found) {
       const announcement = engineEvents.safetyViolation(violation);
       for (const listener of this.listeners) listener(announcement);
