@@ -71,6 +71,7 @@ export class ScenarioRun {
   private readonly collector: MetricsCollector;
   private readonly notes: LabNote[] = [];
   private readonly ticks: TickFrame[] = [];
+  private frameQueue: Promise<void> = Promise.resolve();
   /** What the observer saw across the run: its independent account of the lock nodes. */
   private readonly observed = { samples: 0, maxDistinctHolders: 0 };
   private readonly timers = new Set<TimerHandle>();
@@ -150,6 +151,8 @@ export class ScenarioRun {
       await this.drain();
       loopDelay.disable();
       this.closeWindow(true);
+      // Every frame is out before the report, so a page never sees the report before the last tick.
+      await this.frameQueue;
       const nodeInfo = await this.readNodeInfo();
       const pendingWrites = await this.pendingAtEnd();
       return buildReport({
@@ -334,7 +337,7 @@ export class ScenarioRun {
   }
 
   private closeWindow(final: boolean): void {
-    const window = this.collector.closeWindow();
+    const window = this.collector.closeWindow(this.clock.now());
     const stats = this.db.stats();
     const frame: TickFrame = {
       ...window,
@@ -345,17 +348,20 @@ export class ScenarioRun {
     };
     this.ticks.push(frame);
     const observer = this.observer;
-    if (observer && !final) {
-      // The reading lands a moment after the window closes; the frame is sent once it has.
-      void observer.sample(HOT_LOCK).then((locks) => {
-        frame.locks = locks.map((l) => ({ ...l, holder: l.value ? (this.collector.safety.holderOf(l.value)?.holder ?? "unknown") : null }));
-        this.observed.samples++;
-        this.observed.maxDistinctHolders = Math.max(this.observed.maxDistinctHolders, new Set(locks.flatMap((l) => (l.value ? [l.value] : []))).size);
-        this.options.onTick?.(frame);
-      });
-    } else {
-      this.options.onTick?.(frame);
-    }
+    const reading =
+      observer && !final
+        ? observer.sample(HOT_LOCK).then((locks) => {
+            frame.locks = locks.map((l) => ({ ...l, holder: l.value ? (this.collector.safety.holderOf(l.value)?.holder ?? "unknown") : null }));
+            this.observed.samples++;
+            this.observed.maxDistinctHolders = Math.max(this.observed.maxDistinctHolders, new Set(locks.flatMap((l) => (l.value ? [l.value] : []))).size);
+          })
+        : Promise.resolve();
+    // The reading lands a moment after the window closes; frames are sent once theirs has, and in
+    // order: a slow reading must not let the next frame overtake it.
+    this.frameQueue = this.frameQueue
+      .then(() => reading)
+      .then(() => this.options.onTick?.(frame))
+      .catch(() => undefined);
     this.options.onProgress?.({ atMs: Math.round(this.elapsedMs), arrived: this.arrived, planned: this.planned, ended: this.ended });
   }
 

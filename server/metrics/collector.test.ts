@@ -220,3 +220,14 @@ describe("MetricsCollector over the engine: total == hits + misses + staleServed
     expect(lab.collector.snapshot().locks.safetyViolations).toBe(0);
   });
 });
+
+describe("MetricsCollector: windows on a machine that fell behind", () => {
+  it("starts the next window on the tick grid at the closing time, leaving a gap instead of drifting", () => {
+    const c = new MetricsCollector(T0, 100);
+    expect(c.closeWindow(T0 + 100).t).toBe(0);
+    // The event loop stalled: the next closing comes 450 ms late.
+    expect(c.closeWindow(T0 + 650).t).toBe(100);
+    expect(c.closeWindow(T0 + 700).t).toBe(600);
+    expect(c.closeWindow().t).toBe(700);
+  });
+});

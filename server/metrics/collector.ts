@@ -273,7 +273,12 @@ export class MetricsCollector {
   };
 
   /** Closes the current window at `now` (wall-clock) and opens the next. */
-  closeWindow(): TickWindow {
+  /**
+   * @param now wall-clock ms of the closing. When the machine fell behind and the window ran long,
+   * the next one starts on the tick grid at `now`, so frame times stay true (with a gap) rather
+   * than drifting behind the run's real time line.
+   */
+  closeWindow(now?: number): TickWindow {
     const w = this.window;
     const ended = w.hits + w.misses + w.staleServed + w.errors + w.timeouts;
     const hasLatency = this.tickLatency.totalCount > 0;
@@ -286,7 +291,8 @@ export class MetricsCollector {
       lastVotes: { ...this.lastVotes },
     };
     this.tickLatency.reset();
-    this.window = emptyWindow(w.t + this.tickMs);
+    const onGrid = now === undefined ? 0 : Math.floor((now - this.t0) / this.tickMs) * this.tickMs;
+    this.window = emptyWindow(Math.max(w.t + this.tickMs, onGrid));
     return frame;
   }
 
