@@ -1,35 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { csvCell, TICK_NUMERIC_FIELDS, ticksToCsv } from "./csv";
 import type { TickFrame } from "./report";
+import { emptyFrame } from "./testing/frames";
 
 function tick(overrides: Partial<TickFrame> = {}): TickFrame {
-  return {
-    t: 0,
-    arrivals: 0,
-    hits: 0,
-    misses: 0,
-    staleServed: 0,
-    errors: 0,
-    timeouts: 0,
-    hitRatio: null,
-    latencyP50: null,
-    latencyP99: null,
-    dbReads: 0,
-    dbReadsFailed: 0,
-    dbInFlight: 0,
-    dbQueued: 0,
-    lockAttempts: 0,
-    lockAcquired: 0,
-    lockContended: 0,
-    lockFailed: 0,
-    cacheFills: 0,
-    writesAcknowledged: 0,
-    writesPending: 0,
-    episodesOpen: 0,
-    lastVotes: {},
-    locks: [],
-    ...overrides,
-  };
+  return emptyFrame(0, overrides);
 }
 
 /** Splits the CSV back into rows of cells (enough for these tests: quoted cells hold no newlines). */

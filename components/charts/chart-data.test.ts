@@ -1,35 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { TickFrame } from "@/lib/report";
 import { inTimeOrder, shortLabel, toChartRows } from "./chart-data";
+import { emptyFrame } from "@/lib/testing/frames";
 
 function frame(t: number, overrides: Partial<TickFrame> = {}): TickFrame {
-  return {
-    t,
-    arrivals: 0,
-    hits: 0,
-    misses: 0,
-    staleServed: 0,
-    errors: 0,
-    timeouts: 0,
-    hitRatio: null,
-    latencyP50: null,
-    latencyP99: null,
-    dbReads: 0,
-    dbReadsFailed: 0,
-    dbInFlight: 0,
-    dbQueued: 0,
-    lockAttempts: 0,
-    lockAcquired: 0,
-    lockContended: 0,
-    lockFailed: 0,
-    cacheFills: 0,
-    writesAcknowledged: 0,
-    writesPending: 0,
-    episodesOpen: 0,
-    lastVotes: {},
-    locks: [],
-    ...overrides,
-  };
+  return emptyFrame(t, overrides);
 }
 
 describe("toChartRows", () => {

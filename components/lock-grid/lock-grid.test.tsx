@@ -5,6 +5,7 @@ import type { TickFrame } from "@/lib/report";
 import { holderLabel, parseHolder } from "./holder";
 import { LockGrid } from "./lock-grid";
 import { LockLanes } from "./lock-lanes";
+import { emptyFrame } from "@/lib/testing/frames";
 
 const NOW = 1_000_000;
 
@@ -18,32 +19,7 @@ const free = (nodeId: string): Lock => ({ nodeId, reachable: true, value: null, 
 const gone = (nodeId: string): Lock => ({ nodeId, reachable: false, value: null, pttlMs: null, holder: null });
 
 function frame(t: number, locks: Lock[], lastVotes: TickFrame["lastVotes"] = {}): TickFrame {
-  return {
-    t,
-    arrivals: 0,
-    hits: 0,
-    misses: 0,
-    staleServed: 0,
-    errors: 0,
-    timeouts: 0,
-    hitRatio: null,
-    latencyP50: null,
-    latencyP99: null,
-    dbReads: 0,
-    dbReadsFailed: 0,
-    dbInFlight: 0,
-    dbQueued: 0,
-    lockAttempts: 0,
-    lockAcquired: 0,
-    lockContended: 0,
-    lockFailed: 0,
-    cacheFills: 0,
-    writesAcknowledged: 0,
-    writesPending: 0,
-    episodesOpen: 0,
-    lastVotes,
-    locks,
-  };
+  return emptyFrame(t, { lastVotes, locks });
 }
 
 const refuse = async (): Promise<Ack<WireNode>> => ({ error: { code: "NO", message: "no" } });

@@ -5,15 +5,12 @@ import type { LogEntry, Report, TickFrame } from "@/lib/report";
 import { defaultScenario } from "@/lib/scenario";
 import { buildRecording, recordingFileName } from "./recording";
 import { replayView } from "./use-replay";
+import { emptyFrame } from "@/lib/testing/frames";
 
 const scenario = { ...defaultScenario(), tickMs: 100 };
 
 function frame(t: number, arrivals = 10): TickFrame {
-  return {
-    t, arrivals, hits: arrivals, misses: 0, staleServed: 0, errors: 0, timeouts: 0, hitRatio: 1, latencyP50: 1, latencyP99: 2,
-    dbReads: 0, dbReadsFailed: 0, lockAttempts: 0, lockAcquired: 0, lockContended: 0, lockFailed: 0, cacheFills: 0,
-    writesAcknowledged: 0, episodesOpen: 0, lastVotes: {}, dbInFlight: 0, dbQueued: 0, writesPending: 0, locks: [],
-  };
+  return emptyFrame(t, { arrivals, hits: arrivals, hitRatio: 1, latencyP50: 1, latencyP99: 2 });
 }
 
 function node(id: string, state: WireNode["state"], since = 1_000): WireNode {

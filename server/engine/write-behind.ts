@@ -11,8 +11,7 @@ import type { PendingWriteList } from "./ports";
 export class WriteBehindBuffer {
   private queue: WriteRequest[] = [];
   private flushing = 0;
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private readonly trips: FixedRateTimer;
   private dropped = false;
   private current: Promise<void> | null = null;
 
@@ -25,7 +24,9 @@ export class WriteBehindBuffer {
       flushMs: number;
       emit: EventSink;
     },
-  ) {}
+  ) {
+    this.trips = new FixedRateTimer(deps.clock, deps.flushMs, () => void this.flush());
+  }
 
   /** Acknowledged, not yet persisted: queued plus on their way to the database. */
   get pending(): number {
@@ -33,7 +34,7 @@ export class WriteBehindBuffer {
   }
 
   start(): void {
-    this.schedule();
+    this.trips.start();
   }
 
   enqueue(write: WriteRequest): void {
@@ -72,19 +73,7 @@ export class WriteBehindBuffer {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    // The next trip is booked before this one leaves, so trips stay every `flushMs` however slow
-    // the database is (a trip still on its way is shared, not doubled).
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.schedule();
-      void this.flush();
-    }, this.deps.flushMs);
+    this.trips.stop();
   }
 
   private async trip(): Promise<void> {
@@ -125,8 +114,7 @@ export class CacheNodeWriteBehind {
   private flushing = 0;
   /** The list's length as this instance last saw it: an estimate for the live charts only. */
   private lastSeenLength = 0;
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private readonly trips: FixedRateTimer;
   private dead = false;
   private current: Promise<number> | null = null;
 
@@ -141,7 +129,9 @@ export class CacheNodeWriteBehind {
       /** Most writes one trip takes off the list. @default 500 */
       batch?: number;
     },
-  ) {}
+  ) {
+    this.trips = new FixedRateTimer(deps.clock, deps.flushMs, () => void this.trip());
+  }
 
   /** An estimate for the ticks (the list is shared): the list as last seen plus this instance's trip. */
   get pending(): number {
@@ -154,7 +144,7 @@ export class CacheNodeWriteBehind {
   }
 
   start(): void {
-    this.schedule();
+    this.trips.start();
   }
 
   /** RPUSH; the write is acknowledged only once the cache node has it. Throws when it cannot be reached. */
@@ -190,17 +180,7 @@ export class CacheNodeWriteBehind {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) this.deps.clock.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.schedule();
-      void this.trip();
-    }, this.deps.flushMs);
+    this.trips.stop();
   }
 
   /** One trip; concurrent calls share it. Resolves with how many writes it persisted. */
@@ -254,5 +234,35 @@ export class CacheNodeWriteBehind {
     this.deps.emit(engineEvents.writeBehindFlushed({ instance: this.deps.instance, persisted, failed: retry.length, at: this.deps.clock.now() }));
     if (dropped > 0) this.deps.emit(engineEvents.writeBehindDropped({ instance: this.deps.instance, dropped, at: this.deps.clock.now() }));
     return persisted;
+  }
+}
+
+/**
+ * Write-behind's trips to the database: every `periodMs` on a fixed rate. The next trip is booked
+ * before this one leaves, so a slow database does not stretch the gaps (a trip still on its way is
+ * shared by the buffer, not doubled).
+ */
+class FixedRateTimer {
+  private timer: TimerHandle | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly periodMs: number,
+    private readonly tick: () => void,
+  ) {}
+
+  start(): void {
+    if (this.stopped) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.start();
+      this.tick();
+    }, this.periodMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) this.clock.clearTimeout(this.timer);
+    this.timer = null;
   }
 }
