@@ -42,8 +42,6 @@ export interface LabSocket {
   log: LogEntry[];
   /** The last finished run's report (the same object the CLI prints with --json). */
   report: Report | null;
-  /** Node snapshots as they changed during the current run (ms since its start), for recordings. */
-  nodeTimeline: { atMs: number; nodes: WireNode[] }[];
   startRun(command: RunStartCommand): Promise<Ack<{ runId: number }>>;
   stopRun(): Promise<Ack<Record<string, never>>>;
   resetLab(): Promise<Ack<Record<string, never>>>;
@@ -76,7 +74,6 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const [frames, setFrames] = useState<TickFrame[]>([]);
   const [log, setLog] = useState<LogEntry[]>([]);
   const [report, setReport] = useState<Report | null>(null);
-  const [nodeTimeline, setNodeTimeline] = useState<{ atMs: number; nodes: WireNode[] }[]>([]);
   const socketRef = useRef<ClientSocket | null>(null);
   const runRef = useRef<WireRunState>({ status: "idle" });
 
@@ -99,13 +96,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       }
       setStatus({ kind: "live", serverStartedAt: hello.serverStartedAt });
     });
-    socket.on("nodes", (snapshot) => {
-      setNodes(snapshot);
-      const current = runRef.current;
-      if (current.status === "running") {
-        setNodeTimeline((previous) => [...previous, { atMs: Date.now() - current.startedAt, nodes: snapshot }]);
-      }
-    });
+    socket.on("nodes", setNodes);
     socket.on("access", setAccess);
     socket.on("lab:history", (history) => {
       runRef.current = history.state;
@@ -122,7 +113,6 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
         // A new run: its charts start empty.
         setFrames([]);
         setReport(null);
-        setNodeTimeline([]);
       }
       if (state.status === "idle") {
         setFrames([]);
@@ -192,7 +182,6 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     frames,
     log,
     report,
-    nodeTimeline,
     startRun,
     stopRun,
     resetLab,
