@@ -179,7 +179,7 @@ describe("dashboard", () => {
     await page.goto(`${server!.url}/?s=${encodeScenario(SMALL)}`);
     await expect.poll(() => page.getByTestId("connection-status").textContent(), { timeout: UI_TIMEOUT_MS }).toBe("live");
     // The link filled the builder.
-    await expect.poll(() => page.getByTestId("builder-toggle").textContent()).toContain("500 clients");
+    await expect.poll(() => page.getByTestId("builder-toggle").textContent(), { timeout: UI_TIMEOUT_MS }).toContain("500 clients");
     await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     expect(await page.getByTestId("counter-requests").textContent()).toBe("0");
 
@@ -210,7 +210,7 @@ describe("dashboard", () => {
     const arrivals = frames.reduce((sum, frame) => sum + frame.arrivals, 0);
     expect(await numberIn(page.getByTestId("counter-requests"))).toBe(arrivals);
     // The charts drew every frame.
-    await expect.poll(() => page.getByTestId("live-charts").locator("[data-points]").first().getAttribute("data-points")).toBe(String(report.ticks.length));
+    await expect.poll(() => page.getByTestId("live-charts").locator("[data-points]").first().getAttribute("data-points"), { timeout: UI_TIMEOUT_MS }).toBe(String(report.ticks.length));
   }, 60_000);
 
   it("slow motion stretches a run: 3× lasts about three times as long, by the run's own clock", async () => {
@@ -226,7 +226,7 @@ describe("dashboard", () => {
     // `s` steps slow motion 1× → 2× → 3×.
     await page.locator("body").press("s");
     await page.locator("body").press("s");
-    await expect.poll(() => page.getByTestId("slow-motion-badge").textContent()).toContain("3×");
+    await expect.poll(() => page.getByTestId("slow-motion-badge").textContent(), { timeout: UI_TIMEOUT_MS }).toContain("3×");
     await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     await page.getByTestId("run-start").click();
     const slow = await nextReport(normal.runId);
@@ -267,7 +267,7 @@ describe("dashboard", () => {
     // Not a repaint: nothing answers on lock-2's port any more, while lock-1 still does.
     expect(await waitUntil(async () => !(await answersPing(port)), 5_000)).toBe(true);
     expect(await answersPing(portOf("lock-1"))).toBe(true);
-    await expect.poll(() => page.getByTestId("quorum-line").textContent()).toContain("4 answering");
+    await expect.poll(() => page.getByTestId("quorum-line").textContent(), { timeout: UI_TIMEOUT_MS }).toContain("4 answering");
 
     await page.getByTestId("action-lock-2-start").click();
     await expect.poll(() => nodeState("lock-2"), { timeout: UI_TIMEOUT_MS }).toBe("up");
@@ -289,7 +289,7 @@ describe("dashboard", () => {
     try {
       await stale.goto(server!.url);
       await expect.poll(() => stale.getByTestId("connection-status").textContent(), { timeout: UI_TIMEOUT_MS }).toBe("live");
-      await expect.poll(() => stale.getByTestId("lock-row-lock-3").getAttribute("data-state")).toBe("up");
+      await expect.poll(() => stale.getByTestId("lock-row-lock-3").getAttribute("data-state"), { timeout: UI_TIMEOUT_MS }).toBe("up");
 
       // Crash lock-3 from elsewhere; the stale page still offers "crash".
       dropNodeUpdates = true;
@@ -314,7 +314,7 @@ describe("dashboard", () => {
     expect(await page.getByTestId("builder-toggle").isVisible()).toBe(true);
 
     await body.press("p");
-    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("presenter"))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("presenter")), { timeout: UI_TIMEOUT_MS }).toBe(true);
     // Presenter mode hides the builder and sets bigger type.
     expect(await page.getByTestId("builder-toggle").count()).toBe(0);
     expect(await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize))).toBeGreaterThan(16);
@@ -347,10 +347,10 @@ describe("dashboard", () => {
 
     // t flips the theme; both come back.
     await body.press("t");
-    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("light"))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("light")), { timeout: UI_TIMEOUT_MS }).toBe(true);
     await body.press("t");
     await body.press("p");
-    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("presenter"))).toBe(false);
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains("presenter")), { timeout: UI_TIMEOUT_MS }).toBe(false);
   }, 60_000);
 
   it("shows the audience view read-only on a phone", async () => {
@@ -443,11 +443,11 @@ describe("dashboard", () => {
     await banner.waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await banner.textContent()).toContain("REPLAY — not live");
     await page.getByTestId("replay-end").click();
-    await expect.poll(() => page.getByTestId("replay-frames").textContent()).toBe(`frame ${recording.frames.length} / ${recording.frames.length}`);
+    await expect.poll(() => page.getByTestId("replay-frames").textContent(), { timeout: UI_TIMEOUT_MS }).toBe(`frame ${recording.frames.length} / ${recording.frames.length}`);
 
     // The same charts, drawn from the file: every frame, with lines.
     const charts = page.getByTestId("live-charts");
-    await expect.poll(() => charts.locator("[data-points]").first().getAttribute("data-points")).toBe(String(recording.frames.length));
+    await expect.poll(() => charts.locator("[data-points]").first().getAttribute("data-points"), { timeout: UI_TIMEOUT_MS }).toBe(String(recording.frames.length));
     expect(await charts.locator("svg path.recharts-curve, svg path.recharts-rectangle").count()).toBeGreaterThan(0);
     // The summary is the recorded report's, and the controls are off.
     await page.getByTestId("run-summary").waitFor({ timeout: UI_TIMEOUT_MS });
