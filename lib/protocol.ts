@@ -4,11 +4,11 @@
  * so the browser bundle stays small and the server cannot leak internals onto the wire.
  */
 import { z } from "zod";
-import type { LogEntry, Report, TickFrame } from "./report";
-import type { Scenario } from "./scenario";
+import type { LogEntry, Report, SafetyViolation, TickFrame } from "./report";
+import { NODE_FAULT_ACTIONS, nodeFaultOptionShape, refineNodeFaultFields, type Scenario } from "./scenario";
 
 /** Bumped on every incompatible change; the page refuses to talk to a server that speaks another one. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Nodes
@@ -26,9 +26,26 @@ export const NODE_STATES = ["starting", "up", "crashed", "frozen"] as const;
 export const nodeStateSchema = z.enum(NODE_STATES);
 export type WireNodeState = z.infer<typeof nodeStateSchema>;
 
-export const NODE_ACTIONS = ["crash", "start", "freeze", "thaw"] as const;
+/** What the process does: the lab's original four, on the node itself. */
+export const NODE_PROCESS_ACTIONS = ["crash", "start", "freeze", "thaw"] as const;
+/**
+ * Every action a page may ask of a node: the process actions plus the faults of the safety lab —
+ * on the path through the node's fault proxy (partition, heal, latency), a restart, and the
+ * simulated clock jump. The same list as a scenario's node faults.
+ */
+export const NODE_ACTIONS = NODE_FAULT_ACTIONS;
 export const nodeActionSchema = z.enum(NODE_ACTIONS);
 export type WireNodeAction = z.infer<typeof nodeActionSchema>;
+export type WireNodeProcessAction = (typeof NODE_PROCESS_ACTIONS)[number];
+
+/** The engine's path to a node through its fault proxy (present when the lab runs with proxies). */
+export const wireNodePathSchema = z.object({
+  /** true: cut for every instance; a list: only these engine instances are cut off; false: open. */
+  partitioned: z.union([z.boolean(), z.array(z.number().int())]),
+  latencyMs: z.number(),
+  jitterMs: z.number(),
+});
+export type WireNodePath = z.infer<typeof wireNodePathSchema>;
 
 /** One Redis node as the page sees it. */
 export const wireNodeSchema = z.object({
@@ -43,17 +60,23 @@ export const wireNodeSchema = z.object({
   state: nodeStateSchema,
   /** Wall-clock ms of the last state change. */
   since: z.number(),
+  /** Faults on the engine's path to the node; absent when the lab runs without fault proxies. */
+  path: wireNodePathSchema.optional(),
+  /** `fsync-always`: the node writes every command to its append-only file before answering. */
+  persistence: z.enum(["none", "fsync-always"]).optional(),
 });
 export type WireNode = z.infer<typeof wireNodeSchema>;
 
 export const wireNodeEventSchema = z.object({
-  name: z.enum(["node:crash", "node:start", "node:freeze", "node:thaw", "node:exited"]),
+  name: z.enum([...NODE_ACTIONS.map((action) => `node:${action}` as const), "node:exited"]),
   data: z.object({
     nodeId: nodeIdSchema,
     atMs: z.number(),
     state: nodeStateSchema,
     pid: z.number().int().nullable(),
     detail: z.string().optional(),
+    /** The path after a path fault (partition, heal, latency). */
+    path: wireNodePathSchema.optional(),
   }),
 });
 export type WireNodeEvent = z.infer<typeof wireNodeEventSchema>;
@@ -61,10 +84,18 @@ export type WireNodeEvent = z.infer<typeof wireNodeEventSchema>;
 // ---------------------------------------------------------------------------------------------
 // Client commands (each validated at the server's edge)
 
-export const nodeActionCommandSchema = z.strictObject({
-  nodeId: nodeIdSchema,
-  action: nodeActionSchema,
-});
+/**
+ * A node action with the options its fault takes, checked as a scenario's fault is: `ms` for
+ * latency and clock-jump, `jitterMs` for latency, `delayedRestartMs` for restart, `instances` for
+ * partition and heal; an option given to another action is refused, not ignored.
+ */
+export const nodeActionCommandSchema = z
+  .strictObject({
+    nodeId: nodeIdSchema,
+    action: nodeActionSchema,
+    ...nodeFaultOptionShape,
+  })
+  .superRefine(refineNodeFaultFields, { when: (payload) => payload.issues.length === 0 });
 export type NodeActionCommand = z.infer<typeof nodeActionCommandSchema>;
 
 /** Start a run: the scenario is validated by the shared scenario schema at the server's edge. */
@@ -94,12 +125,25 @@ export type WireRunState =
   | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number }
   | { status: "failed"; runId: number; scenario: Scenario; meta: RunMeta; message: string };
 
+/**
+ * A safety violation as it happens: the checker's finding, with when it happened on the run's time
+ * line. The page raises an alarm naming both holders and their nodes.
+ */
+export interface WireAlarm {
+  runId: number;
+  /** Ms since t = 0 of the run. */
+  atMs: number;
+  violation: SafetyViolation;
+}
+
 /** What a page gets on connecting: enough to draw the run in progress (or the last one). */
 export interface LabHistory {
   state: WireRunState;
   frames: TickFrame[];
   log: LogEntry[];
   report: Report | null;
+  /** The current (or last) run's safety alarms, oldest first. */
+  alarms: WireAlarm[];
 }
 
 /** What this connection may do, and how others can join. */
@@ -152,6 +196,8 @@ export interface ServerToClientEvents {
   /** One closed tick window with the observer's reading; the server sends them at the tick rate, whatever the crowd. */
   "lab:frame": (message: { runId: number; frame: TickFrame }) => void;
   "lab:log": (entry: LogEntry) => void;
+  /** A safety violation, the moment the checker sees it. */
+  "lab:alarm": (alarm: WireAlarm) => void;
   "lab:report": (message: { runId: number; report: Report }) => void;
 }
 

@@ -112,33 +112,46 @@ export const nodeIdSchema = z
 
 const instanceIndexSchema = z.number().int().min(1).max(LIMITS.maxInstances);
 
+/** The options of a node fault, without its time: what a scenario's fault and the page's button share. */
+export const nodeFaultOptionShape = {
+  ms: ms().optional(),
+  jitterMs: ms().optional(),
+  delayedRestartMs: ms().optional(),
+  instances: z.array(instanceIndexSchema).min(1).max(LIMITS.maxInstances).optional(),
+};
+
+type NodeFaultFields = { action: NodeFaultAction } & { [K in keyof typeof NODE_FAULT_FIELDS]?: K extends "instances" ? number[] : number };
+
+/**
+ * Refuses an option given to an action it does not belong to (it would be silently ignored), and a
+ * required one left out. Shared by the scenario schema and the page's `node:action` command.
+ */
+export function refineNodeFaultFields(fault: NodeFaultFields, ctx: z.RefinementCtx): void {
+  for (const [field, rule] of Object.entries(NODE_FAULT_FIELDS)) {
+    const given = fault[field as keyof typeof NODE_FAULT_FIELDS] !== undefined;
+    const belongs = (rule.actions as readonly string[]).includes(fault.action);
+    if (given && !belongs) {
+      ctx.addIssue({ code: "custom", path: [field], message: `"${field}" does not apply to ${fault.action}; it is for ${rule.actions.join(" / ")}` });
+    } else if (!given && (rule.required as readonly string[]).includes(fault.action)) {
+      ctx.addIssue({ code: "custom", path: [field], message: `${fault.action} needs "${field}" (${REQUIRED_FIELD_MEANING[`${fault.action}.${field}`] ?? field})` });
+    }
+  }
+  if (fault.action === "clock-jump" && fault.ms === 0) {
+    ctx.addIssue({ code: "custom", path: ["ms"], message: "a clock jump of 0 ms changes nothing: give at least 1 ms" });
+  }
+  if (fault.instances && new Set(fault.instances).size !== fault.instances.length) {
+    ctx.addIssue({ code: "custom", path: ["instances"], message: "each instance may be named once" });
+  }
+}
+
 const nodeFaultSchema = z
   .strictObject({
     atMs: ms(),
     node: nodeIdSchema,
     action: z.enum(NODE_FAULT_ACTIONS),
-    ms: ms().optional(),
-    jitterMs: ms().optional(),
-    delayedRestartMs: ms().optional(),
-    instances: z.array(instanceIndexSchema).min(1).max(LIMITS.maxInstances).optional(),
+    ...nodeFaultOptionShape,
   })
-  .superRefine((fault, ctx) => {
-    for (const [field, rule] of Object.entries(NODE_FAULT_FIELDS)) {
-      const given = fault[field as keyof typeof NODE_FAULT_FIELDS] !== undefined;
-      const belongs = (rule.actions as readonly string[]).includes(fault.action);
-      if (given && !belongs) {
-        ctx.addIssue({ code: "custom", path: [field], message: `"${field}" does not apply to ${fault.action}; it is for ${rule.actions.join(" / ")}` });
-      } else if (!given && (rule.required as readonly string[]).includes(fault.action)) {
-        ctx.addIssue({ code: "custom", path: [field], message: `${fault.action} needs "${field}" (${REQUIRED_FIELD_MEANING[`${fault.action}.${field}`] ?? field})` });
-      }
-    }
-    if (fault.action === "clock-jump" && fault.ms === 0) {
-      ctx.addIssue({ code: "custom", path: ["ms"], message: "a clock jump of 0 ms changes nothing: give at least 1 ms" });
-    }
-    if (fault.instances && new Set(fault.instances).size !== fault.instances.length) {
-      ctx.addIssue({ code: "custom", path: ["instances"], message: "each instance may be named once" });
-    }
-  }, { when: (payload) => payload.issues.length === 0 });
+  .superRefine(refineNodeFaultFields, { when: (payload) => payload.issues.length === 0 });
 
 const REQUIRED_FIELD_MEANING: Record<string, string> = {
   "latency.ms": "the delay added to each command, in ms",

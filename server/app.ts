@@ -27,7 +27,8 @@ import { createLogPump, type LogPumpOptions } from "./gateway/log-pump";
 import { registerNodeHandlers } from "./gateway/node-handlers";
 import { toWireNode, toWireNodeEvent } from "./gateway/wire";
 import { LabController } from "./lab/controller";
-import type { NodeManager } from "./nodes/types";
+import { supportsFaults } from "./nodes/manager";
+import type { LabNodeEvent, NodeManager } from "./nodes/types";
 
 export type LabIo = Server<ClientToServerEvents, ServerToClientEvents>;
 
@@ -75,32 +76,18 @@ export function createApp(httpServer: HttpServer, deps: AppDeps): LabApp {
   });
   const snapshot = () => nodes.list().map(toWireNode);
 
-  // Every node-event subscription made here or by the controller, so close() can undo them all
-  // (the controller itself has no dispose, and a test may build several apps on one manager).
-  const subscriptions: Array<() => void> = [];
-  const scopedNodes: NodeManager = {
-    start: () => nodes.start(),
-    list: () => nodes.list(),
-    get: (id) => nodes.get(id),
-    apply: (id, action) => nodes.apply(id, action),
-    onEvent: (listener) => {
-      const off = nodes.onEvent(listener);
-      subscriptions.push(off);
-      return off;
-    },
-    stop: () => nodes.stop(),
-  };
-
-  scopedNodes.onEvent((event) => {
+  const broadcastNodeEvent = (event: LabNodeEvent) => {
     io.emit("node:event", toWireNodeEvent(event));
     // A full snapshot after each event: a handful of small rows, and a page never has to patch state.
     io.emit("nodes", snapshot());
-  });
+  };
+  // Fault events (partition, latency, restart, clock-jump) too, when the manager has them.
+  const unsubscribeNodes = supportsFaults(nodes) ? nodes.onAnyEvent(broadcastNodeEvent) : nodes.onEvent(broadcastNodeEvent);
 
   const stateWaiters = new Set<() => void>();
   const pump = createLogPump((entry) => io.emit("lab:log", entry), deps.logPump);
   const lab = new LabController(
-    scopedNodes,
+    nodes,
     {
       onState: (state) => {
         io.emit("lab:state", state);
@@ -109,6 +96,7 @@ export function createApp(httpServer: HttpServer, deps: AppDeps): LabApp {
       onFrame: (runId, frame) => io.emit("lab:frame", { runId, frame }),
       onLog: (entry) => pump.push(entry),
       onReport: (runId, report) => io.emit("lab:report", { runId, report }),
+      onAlarm: (alarm) => io.emit("lab:alarm", alarm),
     },
     clock,
   );
@@ -158,7 +146,8 @@ export function createApp(httpServer: HttpServer, deps: AppDeps): LabApp {
         }
         await settled;
       }
-      for (const off of subscriptions.splice(0)) off();
+      unsubscribeNodes();
+      lab.dispose();
       pump.close();
       // Resolves once the HTTP server has closed too; the caller drops idle keep-alive sockets.
       await io.close();

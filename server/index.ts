@@ -84,7 +84,8 @@ async function main(): Promise<void> {
 
   let manager: NodeManager;
   try {
-    manager = nodes = createNodeManager(nodeManagerOptionsFromEnv(env));
+    // Fault proxies by default: the page's partition and latency buttons need them (LAB_FAULT_PROXIES=0 turns them off).
+    manager = nodes = createNodeManager({ faultProxies: true, ...nodeManagerOptionsFromEnv(env) });
     await manager.start();
   } catch (error) {
     await fail(`Could not start the Redis nodes: ${describeError(error).message}`);

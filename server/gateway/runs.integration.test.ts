@@ -72,7 +72,7 @@ const counters = ({ locks: _locks, ...rest }: TickFrame) => rest;
 describe("runs over the socket", () => {
   it("answers runtime commands with NO_RUN when no run is going", async () => {
     const page = await join();
-    expect(page.history).toEqual({ state: { status: "idle" }, frames: [], log: [], report: null });
+    expect(page.history).toEqual({ state: { status: "idle" }, frames: [], log: [], report: null, alarms: [] });
     for (const event of ["key:expire", "crowd:release", "run:stop"]) {
       const error = errorOf(await page.send(event, {}));
       expect(error?.code, event).toBe("NO_RUN");

@@ -2,8 +2,8 @@
  * Maps the node manager's types onto the wire types of lib/protocol.ts. The two look alike today;
  * keeping the mapping explicit means a server-side change cannot silently change the protocol.
  */
-import type { WireNode, WireNodeEvent, WireNodeState } from "../../lib/protocol";
-import type { NodeEvent, NodeState, NodeStatus } from "../nodes/types";
+import type { WireNode, WireNodeEvent, WireNodePath, WireNodeState } from "../../lib/protocol";
+import type { LabNodeEvent, NodePath, NodeState, NodeStatus } from "../nodes/types";
 
 /** Exhaustive: a new server-side state fails to compile here until the protocol learns it. */
 export function toWireState(state: NodeState): WireNodeState {
@@ -18,6 +18,14 @@ export function toWireState(state: NodeState): WireNodeState {
   }
 }
 
+function toWirePath(path: NodePath): WireNodePath {
+  return {
+    partitioned: Array.isArray(path.partitioned) ? [...path.partitioned] : path.partitioned,
+    latencyMs: path.latencyMs,
+    jitterMs: path.jitterMs,
+  };
+}
+
 export function toWireNode(status: NodeStatus): WireNode {
   return {
     id: status.id,
@@ -29,14 +37,24 @@ export function toWireNode(status: NodeStatus): WireNode {
     pid: status.pid,
     state: toWireState(status.state),
     since: status.since,
+    ...(status.path ? { path: toWirePath(status.path) } : {}),
+    ...(status.persistence ? { persistence: status.persistence } : {}),
   };
 }
 
-export function toWireNodeEvent(event: NodeEvent): WireNodeEvent {
+export function toWireNodeEvent(event: LabNodeEvent): WireNodeEvent {
   const { nodeId, atMs, state, pid, detail } = event.data;
+  const path = "path" in event.data ? event.data.path : undefined;
   return {
     name: event.name,
-    data: { nodeId, atMs, state: toWireState(state), pid, ...(detail === undefined ? {} : { detail }) },
+    data: {
+      nodeId,
+      atMs,
+      state: toWireState(state),
+      pid,
+      ...(detail === undefined ? {} : { detail }),
+      ...(path === undefined ? {} : { path: toWirePath(path) }),
+    },
   };
 }
 

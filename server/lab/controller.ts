@@ -1,7 +1,9 @@
+import type { SafetyViolation } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import { systemClock, type Clock } from "../core/clock";
 import { LabError } from "../core/errors";
-import type { NodeAction, NodeId, NodeManager, NodeStatus } from "../nodes/types";
+import { supportsFaults } from "../nodes/manager";
+import type { LabNodeEvent, NodeManager, NodePersistence, NodeStatus } from "../nodes/types";
 import { EventLogAggregator, type LogEntry } from "./event-log";
 import type { Report } from "./report";
 import { ScenarioRun, type TickFrame } from "./runner";
@@ -15,16 +17,26 @@ export type LabRunState =
   | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number }
   | { status: "failed"; runId: number; scenario: Scenario; meta: RunMeta; message: string };
 
+/** A safety violation on the run's time line. */
+export interface LabAlarm {
+  runId: number;
+  atMs: number;
+  violation: SafetyViolation;
+}
+
 export interface LabListeners {
   onState?: (state: LabRunState) => void;
   onFrame?: (runId: number, frame: TickFrame) => void;
   onLog?: (entry: LogEntry) => void;
   onReport?: (runId: number, report: Report) => void;
+  onAlarm?: (alarm: LabAlarm) => void;
 }
 
 /** Frames kept for a browser that joins mid-run: the charts' whole window at 100 ms ticks. */
 const FRAME_HISTORY = 600;
 const LOG_HISTORY = 500;
+/** Alarms kept per run: enough to show a broken run; a run that breaks thousands of times keeps counting in its report. */
+const ALARM_HISTORY = 200;
 
 /**
  * The lab as the gateway sees it: one run at a time on one set of nodes, runtime commands, and the
@@ -37,7 +49,9 @@ export class LabController {
   private frames: TickFrame[] = [];
   private log: LogEntry[] = [];
   private report: Report | null = null;
+  private alarms: LabAlarm[] = [];
   private readonly clock: Clock;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly nodes: NodeManager,
@@ -45,38 +59,56 @@ export class LabController {
     clock: Clock = systemClock,
   ) {
     this.clock = clock;
-    nodes.onEvent((event) => {
+    const logNodeEvent = (event: LabNodeEvent) => {
       const atMs = this.run ? Math.round(this.run.elapsedMs) : 0;
       this.appendLog({ atMs, kind: "node", text: `${event.data.nodeId} ${event.name.slice("node:".length)}${event.data.detail ? ` (${event.data.detail})` : ""}` });
-    });
+    };
+    // Fault events (partition, latency, restart, clock-jump) too, when the manager has them.
+    this.unsubscribe = supportsFaults(nodes) ? nodes.onAnyEvent(logNodeEvent) : nodes.onEvent(logNodeEvent);
+  }
+
+  /** Stops listening to the nodes (the run, if any, goes on to its end). For a lab that closes before its manager. */
+  dispose(): void {
+    this.unsubscribe();
   }
 
   get current(): LabRunState {
     return this.state;
   }
 
-  history(): { frames: TickFrame[]; log: LogEntry[]; report: Report | null } {
-    return { frames: [...this.frames], log: [...this.log], report: this.report };
+  history(): { frames: TickFrame[]; log: LogEntry[]; report: Report | null; alarms: LabAlarm[] } {
+    return { frames: [...this.frames], log: [...this.log], report: this.report, alarms: [...this.alarms] };
   }
 
   nodeList(): NodeStatus[] {
     return this.nodes.list();
   }
 
-  /** Starts a run; refuses while one is going (stop it first). */
-  start(scenario: Scenario, meta: RunMeta = {}): { runId: number } {
+  /**
+   * Starts a run; refuses while one is going (stop it first). First gives each spawned node the
+   * persistence the scenario asks for (`nodeOptions`; "none" when it names none), so a preset's
+   * fsync-always beat works on the lab's long-lived nodes and the next scenario gets them back plain.
+   */
+  async start(scenario: Scenario, meta: RunMeta = {}): Promise<{ runId: number }> {
     if (this.state.status === "running") {
       throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
     }
+    await this.alignPersistence(scenario);
+    // Another start may have slipped in while the nodes were being set up.
+    if (this.isRunning()) throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
     const runId = ++this.runCounter;
     this.frames = [];
     this.report = null;
+    this.alarms = [];
     const startedAt = this.clock.now();
     let aggregator: EventLogAggregator | null = null;
     const run: ScenarioRun = new ScenarioRun(scenario, {
       nodes: this.nodes,
       clock: this.clock,
-      onEvent: (event) => aggregator?.record(event),
+      onEvent: (event) => {
+        aggregator?.record(event);
+        if (event.name === "safety:violation") this.raiseAlarm(runId, run, event.data);
+      },
       onTick: (frame) => {
         aggregator?.flushWindow(frame.t + scenario.tickMs);
         this.frames.push(frame);
@@ -123,8 +155,35 @@ export class LabController {
     return this.run.releaseCrowdNow();
   }
 
-  nodeAction(id: NodeId, action: NodeAction): Promise<NodeStatus> {
-    return this.nodes.apply(id, action);
+  private isRunning(): boolean {
+    return this.state.status === "running";
+  }
+
+  private raiseAlarm(runId: number, run: ScenarioRun, violation: SafetyViolation): void {
+    // The run's t = 0 on the lab clock, as the event log reckons it.
+    const startedAt = this.clock.now() - run.elapsedMs;
+    const alarm: LabAlarm = { runId, atMs: Math.max(0, Math.round(violation.at - startedAt)), violation };
+    this.alarms.push(alarm);
+    if (this.alarms.length > ALARM_HISTORY) this.alarms.splice(0, this.alarms.length - ALARM_HISTORY);
+    this.listeners.onAlarm?.(alarm);
+  }
+
+  /** Sets each spawned node's persistence to the scenario's, where it differs; logs each change. */
+  private async alignPersistence(scenario: Scenario): Promise<void> {
+    const nodes = this.nodes;
+    const wanted = (id: string): NodePersistence => (scenario.nodeOptions as Partial<Record<string, { persistence: NodePersistence }>>)[id]?.persistence ?? "none";
+    const changes = nodes.list().filter((node) => node.mode === "spawned" && (node.persistence ?? "none") !== wanted(node.id));
+    if (changes.length === 0) return;
+    if (!supportsFaults(nodes)) {
+      throw new LabError("NODE_OPTIONS_UNSUPPORTED", "this lab's node manager cannot change a node's persistence: remove nodeOptions from the scenario");
+    }
+    for (const node of changes) {
+      if (node.state === "frozen") {
+        throw new LabError("NODE_FROZEN", `${node.id} is frozen: thaw it (or reset the world) so its persistence can be set to "${wanted(node.id)}" for this scenario`);
+      }
+      await nodes.setPersistence(node.id, wanted(node.id));
+      this.appendLog({ atMs: 0, kind: "node", text: `${node.id} persistence set to ${wanted(node.id)} for this scenario` });
+    }
   }
 
   /** Stops the run and brings every node back up (crashed ones start empty, frozen ones thaw). */
@@ -133,15 +192,26 @@ export class LabController {
       this.run.stop();
       await this.run.done.catch(() => undefined);
     }
-    for (const node of this.nodes.list()) {
+    const nodes = this.nodes;
+    for (const node of nodes.list()) {
+      // Paths first: they are the proxy's, so attached nodes have them too.
+      if (node.path && supportsFaults(nodes)) {
+        if (node.path.partitioned !== false) await nodes.apply(node.id, "heal");
+        if (node.path.latencyMs > 0 || node.path.jitterMs > 0) await nodes.apply(node.id, "latency", { ms: 0, jitterMs: 0 });
+      }
       if (node.mode !== "spawned") continue;
-      if (node.state === "frozen") await this.nodes.apply(node.id, "thaw");
-      else if (node.state === "crashed") await this.nodes.apply(node.id, "start");
+      const action = node.state === "frozen" ? "thaw" : node.state === "crashed" ? "start" : null;
+      if (action === null) continue;
+      // A restart still under way brings the node up by itself: then there is nothing left to do.
+      await nodes.apply(node.id, action).catch((error: unknown) => {
+        if (nodes.get(node.id).state !== "up") throw error;
+      });
     }
     this.frames = [];
     this.report = null;
+    this.alarms = [];
     this.setState({ status: "idle" });
-    this.appendLog({ atMs: 0, kind: "run", text: "world reset: every node up" });
+    this.appendLog({ atMs: 0, kind: "run", text: "world reset: every node up, every path open" });
   }
 
   private setState(state: LabRunState): void {

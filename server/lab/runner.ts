@@ -183,7 +183,11 @@ export class ScenarioRun {
    */
   private async endpointsFor(index: number, cache: NodeEndpoint, locks: NodeEndpoint[]): Promise<{ cache: NodeEndpoint; locks: NodeEndpoint[] }> {
     const nodes = this.options.nodes as unknown as FaultCapableNodes;
-    const perInstance = this.scenario.faults.some((f) => "node" in f && f.instances !== undefined);
+    // Own paths when the scenario cuts off single instances, and whenever the nodes sit behind fault
+    // proxies at all: then a page may cut off single instances in the middle of any run.
+    const perInstance =
+      this.scenario.faults.some((f) => "node" in f && f.instances !== undefined) ||
+      this.options.nodes.list().some((node) => node.path !== undefined);
     if (!perInstance || typeof nodes.clientPortFor !== "function") return { cache, locks };
     const own = async (endpoint: NodeEndpoint): Promise<NodeEndpoint> => ({
       ...endpoint,

@@ -13,7 +13,9 @@ import type {
   Hello,
   LabHistory,
   ServerToClientEvents,
+  WireAlarm,
   WireNode,
+  WireNodeEvent,
   WireRunState,
 } from "../../../lib/protocol";
 import type { LogEntry, Report, TickFrame } from "../../../lib/report";
@@ -31,8 +33,8 @@ export interface RealNodes {
   stop(): Promise<void>;
 }
 
-export async function startRealNodes(basePort: number, lockNodes = 5): Promise<RealNodes> {
-  const nodes = createNodeManager({ basePort, lockNodes });
+export async function startRealNodes(basePort: number, lockNodes = 5, options: { faultProxies?: boolean } = {}): Promise<RealNodes> {
+  const nodes = createNodeManager({ basePort, lockNodes, ...options });
   const pids = new Set<number>();
   const unsubscribe = nodes.onEvent((event) => {
     if (event.data.pid !== null) pids.add(event.data.pid);
@@ -94,6 +96,8 @@ export interface Recorder {
   frames: Array<{ runId: number; frame: TickFrame }>;
   log: LogEntry[];
   reports: Array<{ runId: number; report: Report }>;
+  alarms: WireAlarm[];
+  nodeEvents: WireNodeEvent[];
   /** Bytes of every lab:frame as JSON, for the rate check. */
   frameBytes: number[];
   send(event: string, ...args: unknown[]): Promise<Ack<unknown>>;
@@ -118,6 +122,8 @@ export async function record(url: string, auth?: Record<string, unknown>): Promi
     frames: [] as Recorder["frames"],
     log: [] as LogEntry[],
     reports: [] as Recorder["reports"],
+    alarms: [] as WireAlarm[],
+    nodeEvents: [] as WireNodeEvent[],
     frameBytes: [] as number[],
     send(event: string, ...args: unknown[]) {
       return (socket as unknown as Socket).timeout(20_000).emitWithAck(event, ...args) as Promise<Ack<unknown>>;
@@ -138,6 +144,8 @@ export async function record(url: string, auth?: Record<string, unknown>): Promi
   });
   socket.on("lab:log", (entry) => recorder.log.push(entry));
   socket.on("lab:report", (message) => recorder.reports.push(message));
+  socket.on("lab:alarm", (alarm) => recorder.alarms.push(alarm));
+  socket.on("node:event", (event) => recorder.nodeEvents.push(event));
   const ready = await waitUntil(() => partial.hello !== undefined && partial.access !== undefined && partial.history !== undefined && recorder.nodes.length > 0, 10_000);
   if (!ready) {
     socket.disconnect();
