@@ -28,28 +28,43 @@ const CASES: Array<{ name: string; scenario: ScenarioInput }> = [
   },
 ];
 
-const nodes = createNodeManager({ basePort: Number(process.env.LAB_BASE_PORT ?? 7400) });
-try {
-  await nodes.start();
+/** The dashboard runs its nodes behind fault proxies (in-process TCP relays): what do they cost? */
+const PROXY_CASES = [CASES[0]!, CASES[3]!];
+
+const basePort = Number(process.env.LAB_BASE_PORT ?? 7400);
+const header = [
+  "| case | requests | event-loop lag max (ms) | arrival lag max (ms) | latency p50 / p99 (ms) | DB reads | wall (ms) | RSS growth (MB) |",
+  "|---|---|---|---|---|---|---|---|",
+];
+const direct = await benchCases(CASES, false);
+const proxied = await benchCases(PROXY_CASES, true);
+console.log(`Node ${process.versions.node}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"})\n`);
+console.log("Engine straight to the nodes (the CLI's default):\n");
+for (const line of [...header, ...direct]) console.log(line);
+console.log("\nEngine through fault proxies, one per node per instance (the dashboard's default):\n");
+for (const line of [...header, ...proxied]) console.log(line);
+
+async function benchCases(cases: typeof CASES, faultProxies: boolean): Promise<string[]> {
+  const nodes = createNodeManager({ basePort, faultProxies });
   const rows: string[] = [];
-  for (const c of CASES) {
-    const parsed = parseScenario(c.scenario);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    const report = await runScenario(parsed.scenario, { nodes });
-    const wall = Math.round(performance.now() - started);
-    const rssMb = Math.round((process.memoryUsage().rss - rssBefore) / 1e6);
-    rows.push(
-      `| ${c.name} | ${report.requests.total} | ${report.runtime.eventLoopLagMaxMs} | ${report.runtime.arrivalLagMaxMs} | ${report.latencyMs.p50} / ${report.latencyMs.p99} | ${report.db.reads} | ${wall} | ${rssMb} |`,
-    );
-    process.stderr.write(`done: ${c.name}\n`);
+  try {
+    await nodes.start();
+    for (const c of cases) {
+      const parsed = parseScenario(c.scenario);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      const started = performance.now();
+      const report = await runScenario(parsed.scenario, { nodes });
+      const wall = Math.round(performance.now() - started);
+      const rssMb = Math.round((process.memoryUsage().rss - rssBefore) / 1e6);
+      rows.push(
+        `| ${c.name} | ${report.requests.total} | ${report.runtime.eventLoopLagMaxMs} | ${report.runtime.arrivalLagMaxMs} | ${report.latencyMs.p50} / ${report.latencyMs.p99} | ${report.db.reads} | ${wall} | ${rssMb} |`,
+      );
+      process.stderr.write(`done${faultProxies ? " (through proxies)" : ""}: ${c.name}\n`);
+    }
+  } finally {
+    await nodes.stop();
   }
-  console.log(`Node ${process.versions.node}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"})\n`);
-  console.log("| case | requests | event-loop lag max (ms) | arrival lag max (ms) | latency p50 / p99 (ms) | DB reads | wall (ms) | RSS growth (MB) |");
-  console.log("|---|---|---|---|---|---|---|---|");
-  for (const row of rows) console.log(row);
-} finally {
-  await nodes.stop();
+  return rows;
 }

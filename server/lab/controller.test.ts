@@ -1,0 +1,45 @@
+/** The controller's bookkeeping around runs, on the in-memory node manager (no processes). */
+import { describe, expect, it } from "vitest";
+import { createFakeNodeManager } from "../gateway/fake-node-manager";
+import { LabController } from "./controller";
+import type { LogEntry } from "./event-log";
+import { scenario } from "./testing/real-lab";
+
+describe("LabController", () => {
+  it("logs node events, fault events included, until disposed", async () => {
+    const nodes = createFakeNodeManager();
+    const log: LogEntry[] = [];
+    const lab = new LabController(nodes, { onLog: (entry) => log.push(entry) });
+    await nodes.apply("lock-1", "crash");
+    await nodes.apply("lock-2", "latency", { ms: 100 });
+    expect(log.map((e) => e.text)).toEqual(["lock-1 crash", "lock-2 latency"]);
+    lab.dispose();
+    await nodes.apply("lock-1", "start");
+    expect(log).toHaveLength(2);
+  });
+
+  it("reset heals every path, removes latency and brings crashed and frozen nodes back", async () => {
+    const nodes = createFakeNodeManager();
+    const lab = new LabController(nodes);
+    await nodes.apply("lock-1", "partition", { instances: [2] });
+    await nodes.apply("lock-2", "latency", { ms: 300, jitterMs: 20 });
+    await nodes.apply("lock-3", "crash");
+    await nodes.apply("lock-4", "freeze");
+    await lab.resetWorld();
+    for (const node of nodes.list()) {
+      expect(node.state, node.id).toBe("up");
+      expect(node.path, node.id).toEqual({ partitioned: false, latencyMs: 0, jitterMs: 0 });
+    }
+    lab.dispose();
+  });
+
+  it("refuses to change a frozen node's persistence for a scenario, saying what to do, and starts nothing", async () => {
+    const nodes = createFakeNodeManager();
+    const lab = new LabController(nodes);
+    await nodes.apply("lock-3", "freeze");
+    const wantsAof = scenario({ nodeOptions: { "lock-3": { persistence: "fsync-always" } }, durationMs: 2000 });
+    await expect(lab.start(wantsAof)).rejects.toMatchObject({ code: "NODE_FROZEN", message: expect.stringMatching(/thaw it/) });
+    expect(lab.current.status).toBe("idle");
+    lab.dispose();
+  });
+});
