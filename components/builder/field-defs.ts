@@ -250,7 +250,8 @@ export const GROUPS: readonly GroupDef[] = [
         kind: "toggle",
         path: "fencing",
         title: "Fencing tokens",
-        help: "Each grant gets a rising number from the database, which refuses a write carrying an older one.",
+        help:
+          "Each grant gets a rising number from the database's own sequence, and the row refuses a write carrying an older one. Redlock cannot hand out such a number: its lock value is random, and five independent nodes share no counter — the order must come from what the lock protects.",
         onText: "Refuse writes from a holder whose ticket is out of date",
         unused: (view) =>
           view.lockedWork !== "increment"
