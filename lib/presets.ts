@@ -29,10 +29,11 @@ export interface Preset {
 const STAGE_CROWD = { profile: "sneaker-drop", clients: 3000, expireAtMs: 1000, arrivalMs: 500, patienceMs: 5000 } as const;
 
 /**
- * The safety presets' two clients: one arrival per instance at t = 1000 (the default expiry), so
- * client 1 (instance 1) takes the lock first and client 2 (instance 2) queues behind it.
+ * The safety presets' two clients, one per instance: with the default seed (42) client 1 (instance 1)
+ * arrives at t ≈ 1024 ms and takes the lock; client 2 (instance 2) arrives at t ≈ 1224 ms and queues
+ * behind it. (Two clients arriving in the same millisecond race for the lock, and either may win.)
  */
-const SAFETY_CROWD = { clients: 2, arrivalMs: 1 } as const;
+const SAFETY_CROWD = { clients: 2, arrivalMs: 300 } as const;
 /** Client 1 stops for 4 s after its read, well within its 8 s validity: it holds the lock while the faults strike. */
 const PAUSE_FIRST: Fault = { atMs: 0, instance: 1, action: "pause", ms: 4000 };
 /** lock-4 and lock-5 are down while client 1 takes the lock (so it holds A, B, C) and come back empty. */
@@ -272,7 +273,8 @@ export const PRESETS: readonly Preset[] = [
         narration:
           "antirez's fix: a restarted node stays out for at least the longest lock TTL, so every lock it knew has expired before it votes again. Client 2 finds no majority and waits its turn.",
         watch: "0 violations, 0 lost updates",
-        changes: { faults: [...FORGET_SETUP, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
+        // The run lasts until lock-3 is back (t ≈ 10 s), so the restart shows in the report and the lock grid.
+        changes: { durationMs: 11000, faults: [...FORGET_SETUP, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
       },
       {
         title: "fsync-always",
@@ -354,7 +356,7 @@ export const PRESETS: readonly Preset[] = [
         title: "Delayed restart",
         narration: "The same split, but lock-3 stays out longer than any lock's TTL before it votes again: the overlap in C keeps the two sides apart.",
         watch: "0 violations",
-        changes: { faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
+        changes: { durationMs: 11000, faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
       },
     ],
   },

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { expect } from "vitest";
 import { parseScenario, type Scenario, type ScenarioInput } from "../../../lib/scenario";
 import { createNodeManager, type LabNodeManager } from "../../nodes/manager";
+import type { NodeManagerOptions } from "../../nodes/types";
 import { testBasePort, TEST_PORTS_PER_SLOT } from "../../nodes/test-ports";
 import type { Report } from "../report";
 
@@ -16,7 +17,10 @@ export interface RealLab {
   basePort: number;
   /** Every redis-server PID the manager started, restarts included. */
   readonly pids: ReadonlySet<number>;
-  /** Brings every crashed node back (empty) and thaws frozen ones, so the next run starts whole. */
+  /**
+   * Brings every crashed node back (empty) and thaws frozen ones, so the next run starts whole; with
+   * fault proxies it also heals every partition and removes the latency on every path.
+   */
   restoreAll(): Promise<void>;
   /** Stops the manager and fails unless every redis-server it spawned is gone. */
   stop(): Promise<void>;
@@ -26,12 +30,25 @@ export interface RealLab {
  * Starts `cache` + `lockNodes` lock nodes on port range `slot` (0–4; one slot per test file).
  * `offset` starts further into the slot (e.g. `TEST_PORTS_PER_SLOT / 2`: its upper half), for a file
  * that shares a slot with another; the nodes must then fit in what is left of it. @default 0
+ * `faultProxies` and `nodeOptions` go to the node manager as they are (see NodeManagerOptions; e.g.
+ * `nodeManagerOptionsFor(scenario)` from the runner). The proxies take their ports right after the
+ * nodes': one per node, plus one per node and engine instance once a run partitions single
+ * instances — 6 nodes × (1 + 4 instances) = 30 ports, so a lab with proxies wants a slot of its own.
  */
-export async function startRealLab(slot: number, lockNodes = 5, options: { offset?: number } = {}): Promise<RealLab> {
+export async function startRealLab(
+  slot: number,
+  lockNodes = 5,
+  options: { offset?: number } & Pick<NodeManagerOptions, "faultProxies" | "nodeOptions"> = {},
+): Promise<RealLab> {
   const offset = options.offset ?? 0;
   const basePort = testBasePort(slot) + offset;
   const rangeEnd = testBasePort(slot) + TEST_PORTS_PER_SLOT;
-  const nodes = createNodeManager({ basePort, lockNodes });
+  const nodes = createNodeManager({
+    basePort,
+    lockNodes,
+    ...(options.faultProxies !== undefined ? { faultProxies: options.faultProxies } : {}),
+    ...(options.nodeOptions !== undefined ? { nodeOptions: options.nodeOptions } : {}),
+  });
   const pids = new Set<number>();
   const unsubscribe = nodes.onEvent((event) => {
     if (event.data.pid !== null) pids.add(event.data.pid);
@@ -67,11 +84,14 @@ export async function startRealLab(slot: number, lockNodes = 5, options: { offse
         nodes.list().map(async (node) => {
           if (node.state === "crashed") await nodes.apply(node.id, "start");
           else if (node.state === "frozen") await nodes.apply(node.id, "thaw");
+          if (node.path?.partitioned) await nodes.apply(node.id, "heal");
+          if (node.path && (node.path.latencyMs > 0 || node.path.jitterMs > 0)) await nodes.apply(node.id, "latency", { ms: 0, jitterMs: 0 });
         }),
       );
       for (const node of nodes.list()) {
         if (node.pid !== null) pids.add(node.pid);
         expect(node.state, `${node.id} should be up again`).toBe("up");
+        if (node.path) expect(node.path, `${node.id}'s path should be clear again`).toEqual({ partitioned: false, latencyMs: 0, jitterMs: 0 });
       }
     },
     async stop() {
