@@ -6,10 +6,11 @@
  * and hands plain props to the components below — which never see the socket.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import type { Ack, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
+import type { Ack, NodeActionCommand, WireAlarm, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
 import { findPreset, PRESETS, presetScenario } from "@/lib/presets";
 import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
 import { LanPanel } from "./access/lan-panel";
+import { AlarmBanner } from "./alarm/alarm-banner";
 import { readBoot, type BootParams } from "./access/boot";
 import { RoomOverlay } from "./access/room-overlay";
 import { ScenarioBuilder } from "./builder/scenario-builder";
@@ -194,7 +195,8 @@ function LabPage({ boot }: { boot: BootParams }) {
   }, [confirm, act, lab]);
 
   const nodeAction = useCallback(
-    async (nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>> => {
+    async (command: NodeActionCommand): Promise<Ack<WireNode>> => {
+      const { nodeId, action } = command;
       if (action === "crash") {
         const ok = await confirm.ask({
           title: `Crash ${nodeId}?`,
@@ -208,7 +210,25 @@ function LabPage({ boot }: { boot: BootParams }) {
         });
         if (!ok) return { error: { code: "CANCELLED", message: `Cancelled: ${nodeId} was not crashed.` } };
       }
-      return lab.sendNodeAction({ nodeId, action });
+      if (action === "restart") {
+        const node = lab.nodes?.find((candidate) => candidate.id === nodeId);
+        const delay = command.delayedRestartMs ?? 0;
+        const ok = await confirm.ask({
+          title: `Restart ${nodeId}?`,
+          body: (
+            <>
+              Kills the <code className="font-mono">redis-server</code> process of {nodeId} and starts it again
+              {delay > 0 ? ` after at least ${delay.toLocaleString("en")} ms` : " at once"}.{" "}
+              {node?.persistence === "fsync-always"
+                ? "It runs with fsync-always, so it comes back with its keys."
+                : "It comes back empty: without fsync-always persistence, every lock key it held is gone."}
+            </>
+          ),
+          confirmLabel: `Restart ${nodeId}`,
+        });
+        if (!ok) return { error: { code: "CANCELLED", message: `Cancelled: ${nodeId} was not restarted.` } };
+      }
+      return lab.sendNodeAction(command);
     },
     [confirm, lab],
   );
@@ -224,7 +244,7 @@ function LabPage({ boot }: { boot: BootParams }) {
       const action: WireNodeAction | null =
         node.state === "up" ? "crash" : node.state === "crashed" ? "start" : node.state === "frozen" ? "thaw" : null;
       if (!action) return;
-      const result = await nodeAction(nodeId, action);
+      const result = await nodeAction({ nodeId, action });
       if ("error" in result && result.error.code !== "CANCELLED") setActionError(result.error.message);
     },
     [lab.nodes, nodeAction],
@@ -335,6 +355,10 @@ function LabPage({ boot }: { boot: BootParams }) {
     return annotationsFrom([...scheduled, ...entries]).filter((a) => a.atMs <= end);
   }, [player, view.log, view.run, view.frames, tickMs, runScenario]);
 
+  // Alarms are live only: a recording keeps the report's violations, shown in its summary.
+  const alarms: readonly WireAlarm[] = player ? NO_ALARMS : lab.alarms;
+  const alarmTotal = Math.max(alarms.length, !player && lab.report && alarms.length > 0 ? lab.report.locks.safetyViolations : 0);
+
   const story = storyLine(view.run.status === "idle" ? undefined : view.run.meta);
   const dim = !player && !live;
 
@@ -400,6 +424,9 @@ function LabPage({ boot }: { boot: BootParams }) {
       {notices.map((notice) => (
         <NoticeBar key={notice.id} notice={notice} onDismiss={() => dismiss(notice.id)} />
       ))}
+
+      {/* Scrolled out of sight, it leaves a strip pinned to the top of the window. */}
+      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmTotal} />}
 
       {!player && (
         <div className="flex flex-col gap-3">
@@ -504,8 +531,10 @@ function LabPage({ boot }: { boot: BootParams }) {
                 onAction={nodeAction}
                 lock={shown?.lock}
                 lockTtlMs={shown?.lockTtlMs}
+                instances={shown?.instances}
+                alarms={alarms}
               />
-              <LockLanes frames={view.frames} lockNodeIds={lockNodeIds} tickMs={tickMs} />
+              <LockLanes frames={view.frames} lockNodeIds={lockNodeIds} tickMs={tickMs} alarms={alarms} />
             </section>
           </div>
           <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
@@ -528,6 +557,8 @@ function LabPage({ boot }: { boot: BootParams }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+const NO_ALARMS: readonly WireAlarm[] = [];
 
 interface Notice {
   id: string;

@@ -15,6 +15,7 @@ import {
   type NodeActionCommand,
   type RunStartCommand,
   type ServerToClientEvents,
+  type WireAlarm,
   type WireNode,
   type WireNodeEvent,
   type WireRunState,
@@ -32,6 +33,7 @@ export interface LabSocket {
   nodes: WireNode[] | null;
   /** Node events seen since the page connected, newest first, at most {@link MAX_EVENTS}. */
   events: WireNodeEvent[];
+  /** A node action with its fault's options (`ms`, `jitterMs`, `delayedRestartMs`, `instances`); answers with the node's new status. */
   sendNodeAction(command: NodeActionCommand): Promise<Ack<WireNode>>;
   /** What this page may do; null until the server says. */
   access: Access | null;
@@ -42,6 +44,8 @@ export interface LabSocket {
   log: LogEntry[];
   /** The last finished run's report (the same object the CLI prints with --json). */
   report: Report | null;
+  /** The current (or last) run's safety alarms, oldest first, at most {@link MAX_ALARMS}; empty when a new run starts. */
+  alarms: WireAlarm[];
   startRun(command: RunStartCommand): Promise<Ack<{ runId: number }>>;
   stopRun(): Promise<Ack<Record<string, never>>>;
   resetLab(): Promise<Ack<Record<string, never>>>;
@@ -63,6 +67,17 @@ const ACK_TIMEOUT_MS = 15_000;
 const MAX_EVENTS = 50;
 const MAX_FRAMES = 3000;
 const MAX_LOG = 500;
+const MAX_ALARMS = 500;
+
+/**
+ * The alarms after `alarm` arrives, while the page shows `run`: one run's alarms at a time, oldest
+ * first, at most {@link MAX_ALARMS}. A late alarm of an earlier run than the one shown is dropped; one
+ * of a newer run (ahead of its lab:state) replaces the older run's.
+ */
+export function withAlarm(previous: readonly WireAlarm[], alarm: WireAlarm, run: WireRunState): WireAlarm[] {
+  if (run.status !== "idle" && alarm.runId < run.runId) return [...previous];
+  return [...previous.filter((a) => a.runId === alarm.runId), alarm].slice(-MAX_ALARMS);
+}
 
 export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const { role = "presenter", token } = options;
@@ -74,6 +89,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const [frames, setFrames] = useState<TickFrame[]>([]);
   const [log, setLog] = useState<LogEntry[]>([]);
   const [report, setReport] = useState<Report | null>(null);
+  const [alarms, setAlarms] = useState<WireAlarm[]>([]);
   const socketRef = useRef<ClientSocket | null>(null);
   const runRef = useRef<WireRunState>({ status: "idle" });
 
@@ -104,6 +120,8 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       setFrames(history.frames);
       setLog(history.log);
       setReport(history.report);
+      // A server older than protocol v3 sends none.
+      setAlarms(history.alarms ?? []);
     });
     socket.on("lab:state", (state) => {
       const previous = runRef.current;
@@ -113,10 +131,12 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
         // A new run: its charts start empty.
         setFrames([]);
         setReport(null);
+        setAlarms([]);
       }
       if (state.status === "idle") {
         setFrames([]);
         setReport(null);
+        setAlarms([]);
       }
     });
     socket.on("lab:frame", ({ runId, frame }) => {
@@ -124,6 +144,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       if (current.status !== "idle" && "runId" in current && current.runId !== runId) return;
       setFrames((previous) => (previous.length >= MAX_FRAMES ? [...previous.slice(1), frame] : [...previous, frame]));
     });
+    socket.on("lab:alarm", (alarm) => setAlarms((previous) => withAlarm(previous, alarm, runRef.current)));
     socket.on("lab:log", (entry) => setLog((previous) => [...previous, entry].slice(-MAX_LOG)));
     socket.on("lab:report", ({ report: finished }) => setReport(finished));
     socket.on("node:event", (event) => setEvents((previous) => [event, ...previous].slice(0, MAX_EVENTS)));
@@ -182,6 +203,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     frames,
     log,
     report,
+    alarms,
     startRun,
     stopRun,
     resetLab,

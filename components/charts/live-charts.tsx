@@ -21,7 +21,7 @@ import {
 } from "recharts";
 import type { TickFrame } from "@/lib/report";
 import { shortLabel, toChartRows, type ChartRow } from "./chart-data";
-import { OKABE_ITO, OUTCOME_COLORS } from "./palette";
+import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "./palette";
 
 export interface ChartAnnotation {
   /** Ms since t = 0. */
@@ -84,7 +84,7 @@ const ChartGrid = memo(function ChartGrid({
   );
   const inFlightDomain = useMemo((): AxisDomain => [0, (max: number) => Math.max(max, dbCapacity * 1.2)], [dbCapacity]);
   const capacityLabel = useMemo(
-    () => ({ value: `capacity ${dbCapacity}`, position: "insideBottomRight" as const, fill: OKABE_ITO.yellow, fontSize: 14 }),
+    () => ({ value: `capacity ${dbCapacity}`, position: "insideBottomRight" as const, fill: SERIES_YELLOW, fontSize: 14 }),
     [dbCapacity],
   );
 
@@ -136,7 +136,7 @@ const ChartGrid = memo(function ChartGrid({
             <Area dataKey="dbQueued" name="queued" stackId="db" type="stepAfter" stroke={OKABE_ITO.vermillion} fill={OKABE_ITO.vermillion} fillOpacity={0.6} legendType="square" isAnimationActive={false} />
             <ReferenceLine
               y={dbCapacity}
-              stroke={OKABE_ITO.yellow}
+              stroke={SERIES_YELLOW}
               strokeWidth={2}
               strokeDasharray="8 4"
               label={capacityLabel}
@@ -165,7 +165,7 @@ const ChartGrid = memo(function ChartGrid({
           <LineChart data={rows} margin={MARGIN}>
             {axes("/s")}
             <Line dataKey="lockAttempts" name="attempts" type="stepAfter" stroke={OKABE_ITO.grey} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
-            <Line dataKey="lockContended" name="contended" type="stepAfter" stroke={OKABE_ITO.yellow} strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line dataKey="lockContended" name="contended" type="stepAfter" stroke={SERIES_YELLOW} strokeWidth={2} dot={false} isAnimationActive={false} />
             <Line dataKey="lockFailed" name="failed" type="stepAfter" stroke={OKABE_ITO.vermillion} strokeWidth={3} dot={false} isAnimationActive={false} />
             {/* Grants are rare next to contention: a dot marks every tick that had one. */}
             <Line dataKey="lockAcquired" name="acquired" type="stepAfter" stroke={OKABE_ITO.bluishGreen} strokeWidth={3} dot={AcquiredDot} isAnimationActive={false} />

@@ -14,6 +14,14 @@ export const OKABE_ITO = {
   grey: "#999999",
 } as const;
 
+/**
+ * Okabe–Ito's yellow where it is drawn as a line or text on the page's background: #F0E442 on the dark
+ * theme; on the light one (1.3:1 against white, all but invisible) the same hue darkened to #8C7E00,
+ * 3.9:1 (WCAG's 3:1 for graphics). A CSS variable, set in app/globals.css, so it follows the theme.
+ * Fills with dark text on them (an instance's colour) keep the original.
+ */
+export const SERIES_YELLOW = "var(--series-yellow)";
+
 /** Request outcomes, in stacking order (good at the bottom, failures on top). */
 export const OUTCOME_COLORS = {
   hit: OKABE_ITO.bluishGreen,

@@ -1,9 +1,10 @@
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { Ack, WireNode, WireNodeState } from "@/lib/protocol";
+import type { Ack, WireAlarm, WireNode, WireNodeState } from "@/lib/protocol";
 import type { TickFrame } from "@/lib/report";
 import { holderLabel, parseHolder } from "./holder";
-import { LockGrid } from "./lock-grid";
+import { DEFAULT_FAULT_FORM, faultAvailability, faultCommand, nodeBadges } from "../node-actions";
+import { FaultPanel, LockGrid, type NodeControl } from "./lock-grid";
 import { LockLanes } from "./lock-lanes";
 import { emptyFrame } from "@/lib/testing/frames";
 
@@ -142,5 +143,183 @@ describe("LockLanes", () => {
     expect(text(html)).toContain("instance 1");
     expect(text(html)).toContain("instance 2");
     expect(text(html)).toContain("0 s");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The safety lab's faults: the panel, its commands, what is disabled and why, and the badges.
+
+const OPEN_PATH = { partitioned: false, latencyMs: 0, jitterMs: 0 } as const;
+const pathed = (id: WireNode["id"], state: WireNodeState = "up", path: WireNode["path"] = { ...OPEN_PATH }, extra: Partial<WireNode> = {}): WireNode => ({
+  ...node(id, state),
+  path,
+  ...extra,
+});
+const idle: NodeControl = { pending: null, error: null, send: async () => undefined, refuse: () => undefined };
+
+/** Whether the button with this test id is there and disabled, and its tooltip. */
+function button(html: string, testId: string): { disabled: boolean; title: string } {
+  const tag = new RegExp(`<button[^>]*data-testid="${testId}"[^>]*>`).exec(html)?.[0];
+  if (!tag) throw new Error(`no button ${testId}`);
+  return { disabled: /\sdisabled=""/.test(tag), title: (/title="([^"]*)"/.exec(tag)?.[1] ?? "").replace(/&#x27;/g, "'") };
+}
+
+describe("fault commands", () => {
+  it("sends exactly the options each fault takes", () => {
+    const form = { ...DEFAULT_FAULT_FORM, latencyMs: "300", jitterMs: "50", delayedRestartMs: "8000", clockJumpMs: "2500" };
+    expect(faultCommand("lock-2", "partition", form)).toEqual({ command: { nodeId: "lock-2", action: "partition" } });
+    expect(faultCommand("lock-2", "partition", { ...form, instances: [2, 1, 2] })).toEqual({ command: { nodeId: "lock-2", action: "partition", instances: [1, 2] } });
+    expect(faultCommand("lock-2", "heal", { ...form, instances: [2] })).toEqual({ command: { nodeId: "lock-2", action: "heal" } });
+    expect(faultCommand("lock-2", "latency", form)).toEqual({ command: { nodeId: "lock-2", action: "latency", ms: 300, jitterMs: 50 } });
+    expect(faultCommand("lock-2", "unlatency", form)).toEqual({ command: { nodeId: "lock-2", action: "latency", ms: 0, jitterMs: 0 } });
+    expect(faultCommand("lock-2", "restart", form)).toEqual({ command: { nodeId: "lock-2", action: "restart", delayedRestartMs: 8000 } });
+    expect(faultCommand("lock-2", "restart", { ...form, delayedRestartMs: "0" })).toEqual({ command: { nodeId: "lock-2", action: "restart" } });
+    expect(faultCommand("lock-2", "clock-jump", form)).toEqual({ command: { nodeId: "lock-2", action: "clock-jump", ms: 2500 } });
+  });
+
+  it("refuses inputs the server would refuse, saying what to give", () => {
+    expect(faultCommand("lock-1", "clock-jump", { ...DEFAULT_FAULT_FORM, clockJumpMs: "0" })).toEqual({ error: "Give the clock jump as at least 1 ms." });
+    expect(faultCommand("lock-1", "clock-jump", { ...DEFAULT_FAULT_FORM, clockJumpMs: "" })).toHaveProperty("error");
+    expect(faultCommand("lock-1", "latency", { ...DEFAULT_FAULT_FORM, latencyMs: "-5" })).toHaveProperty("error");
+    expect(faultCommand("lock-1", "latency", { ...DEFAULT_FAULT_FORM, latencyMs: "1.5" })).toHaveProperty("error");
+  });
+
+  it("offers only what applies to the node's state, and says why not", () => {
+    const up = faultAvailability(pathed("lock-1"));
+    expect(up.partition.enabled && up.latency.enabled && up.restart.enabled && up["clock-jump"].enabled).toBe(true);
+    // Nothing to undo on an open path.
+    expect(up.heal.enabled).toBe(false);
+    expect(up.unlatency.enabled).toBe(false);
+
+    const crashed = faultAvailability(pathed("lock-2", "crashed", { partitioned: true, latencyMs: 200, jitterMs: 0 }));
+    for (const fault of ["partition", "latency", "clock-jump", "restart"] as const) expect(crashed[fault].enabled, fault).toBe(false);
+    expect(crashed.partition.why).toContain("crashed");
+    // Undoing stays possible.
+    expect(crashed.heal.enabled).toBe(true);
+    expect(crashed.unlatency.enabled).toBe(true);
+
+    const frozen = faultAvailability(pathed("lock-3", "frozen"));
+    expect(frozen["clock-jump"]).toEqual({ enabled: false, why: "lock-3 is frozen: it cannot run the script that cuts its TTLs. Thaw it first." });
+    expect(frozen.restart.enabled).toBe(true);
+
+    const noPath = faultAvailability(node("lock-4"));
+    expect(noPath.partition.enabled).toBe(false);
+    expect(noPath.latency.why).toContain("without fault proxies");
+    expect(noPath["clock-jump"].enabled).toBe(true);
+  });
+
+  it("turns the path and persistence into badges", () => {
+    expect(nodeBadges(pathed("lock-1")).map((b) => b.text)).toEqual([]);
+    expect(nodeBadges(pathed("lock-1", "up", { partitioned: true, latencyMs: 0, jitterMs: 0 })).map((b) => b.text)).toEqual(["partitioned"]);
+    expect(nodeBadges(pathed("lock-1", "up", { partitioned: [2], latencyMs: 300, jitterMs: 50 }, { persistence: "fsync-always" })).map((b) => b.text)).toEqual([
+      "cut off from instance 2",
+      "+300 ms ±50",
+      "fsync-always",
+    ]);
+    expect(nodeBadges(pathed("lock-1", "up", { partitioned: [1, 3], latencyMs: 120, jitterMs: 0 })).map((b) => b.text)).toEqual(["cut off from instances 1, 3", "+120 ms"]);
+  });
+});
+
+describe("FaultPanel", () => {
+  it("has every fault with its options; the clock jump says it is simulated, and how", () => {
+    const html = renderToString(<FaultPanel node={pathed("lock-2")} instances={3} canControl control={idle} />);
+    const words = text(html);
+    for (const fault of ["partition", "heal", "latency", "unlatency", "restart", "clock-jump"]) expect(html).toContain(`data-testid="fault-lock-2-${fault}"`);
+    for (const input of ["latencyMs", "jitterMs", "delayedRestartMs", "clockJumpMs", "instance-1", "instance-2", "instance-3"]) expect(html).toContain(`data-testid="fault-lock-2-${input}"`);
+    expect(html).not.toContain("fault-lock-2-instance-4");
+    expect(words).toContain("SIMULATED");
+    expect(words).toContain("cuts the TTL of this node's lock keys by 5000 ms; Redis's own clock is not moved");
+    expect(words).toContain("comes back empty unless fsync-always");
+    expect(button(html, "fault-lock-2-partition").disabled).toBe(false);
+    expect(button(html, "fault-lock-2-heal")).toEqual({ disabled: true, title: "The engine's path to lock-2 is open: nothing to heal." });
+  });
+
+  it("disables what does not apply, with the reason as a tooltip and in words", () => {
+    const crashed = renderToString(<FaultPanel node={pathed("lock-2", "crashed")} instances={2} canControl control={idle} />);
+    for (const fault of ["partition", "latency", "restart", "clock-jump"]) expect(button(crashed, `fault-lock-2-${fault}`).disabled, fault).toBe(true);
+    expect(button(crashed, "fault-lock-2-partition").title).toBe("lock-2 is crashed: nothing answers on it anyway. Start it first.");
+    expect(text(crashed)).toContain("lock-2 is crashed: start it instead.");
+
+    const noPath = renderToString(<FaultPanel node={node("lock-4")} instances={2} canControl control={idle} />);
+    expect(button(noPath, "fault-lock-4-partition").disabled).toBe(true);
+    expect(button(noPath, "fault-lock-4-latency").title).toContain("without fault proxies");
+    expect(text(noPath)).toContain("without fault proxies");
+    expect(button(noPath, "fault-lock-4-restart").disabled).toBe(false);
+
+    const fsync = renderToString(<FaultPanel node={pathed("lock-3", "up", undefined, { persistence: "fsync-always" })} instances={1} canControl control={idle} />);
+    expect(text(fsync)).toContain("fsync-always: it comes back with its keys");
+    // One instance: nothing to choose, the whole node.
+    expect(fsync).not.toContain("fault-lock-3-instance-1");
+
+    const readOnly = renderToString(<FaultPanel node={pathed("lock-1")} instances={2} canControl={false} control={idle} />);
+    expect(button(readOnly, "fault-lock-1-partition")).toEqual({ disabled: true, title: "Read-only: this page cannot control the lab." });
+  });
+
+  it("shows a refusal next to the node", () => {
+    const html = renderToString(<FaultPanel node={pathed("lock-1")} instances={2} canControl control={{ ...idle, pending: "latency" }} />);
+    expect(text(html)).toContain("Set…");
+    expect(button(html, "fault-lock-1-partition").disabled).toBe(true);
+  });
+});
+
+describe("LockGrid with the safety lab", () => {
+  const alarm: WireAlarm = {
+    runId: 2,
+    atMs: 2320,
+    violation: {
+      resource: "lock:k",
+      at: 0,
+      first: { holder: "instance-1/r1", value: "a", nodes: ["lock-1", "lock-2", "lock-3"], validUntil: 0 },
+      second: { holder: "instance-2/r2", value: "b", nodes: ["lock-3", "lock-4", "lock-5"], validUntil: 0 },
+    },
+  };
+
+  it("badges each node's path and persistence, and offers the fault panel", () => {
+    const nodes = [
+      pathed("cache"),
+      pathed("lock-1", "up", { partitioned: true, latencyMs: 0, jitterMs: 0 }),
+      pathed("lock-2", "up", { partitioned: [2], latencyMs: 300, jitterMs: 50 }),
+      pathed("lock-3", "up", undefined, { persistence: "fsync-always" }),
+      pathed("lock-4"),
+      pathed("lock-5", "crashed"),
+    ];
+    const html = renderToString(<LockGrid nodes={nodes} frames={[]} lockNodes={5} now={NOW} canControl onAction={refuse} instances={2} />);
+    expect(row(html, "lock-1")).toContain("✂ partitioned");
+    expect(row(html, "lock-2")).toContain("✂ cut off from instance 2");
+    expect(row(html, "lock-2")).toContain("+300 ms ±50");
+    expect(row(html, "lock-3")).toContain("fsync-always");
+    expect(row(html, "lock-4")).not.toContain("partitioned");
+    for (const id of ["cache", ...FIVE]) expect(html).toContain(`data-testid="action-${id}-faults"`);
+    // Closed until asked for: the grid stays short.
+    expect(html).not.toContain('data-testid="fault-panel-');
+  });
+
+  it("marks which node granted which holder of the alarm, in two colours, with both holders named", () => {
+    const nodes = FIVE.map((id) => pathed(id));
+    const html = renderToString(<LockGrid nodes={nodes} frames={[]} lockNodes={5} now={NOW} canControl onAction={refuse} alarms={[alarm]} />);
+    expect(html).toMatch(/data-testid="lock-row-lock-1"[^>]*data-alarm-sides="A"/);
+    expect(html).toMatch(/data-testid="lock-row-lock-3"[^>]*data-alarm-sides="A B"/);
+    expect(html).toMatch(/data-testid="lock-row-lock-5"[^>]*data-alarm-sides="B"/);
+    const strip = text(html.slice(html.indexOf('data-testid="grid-alarm"')));
+    expect(strip).toContain("Two clients held the lock at once, t = 2.32 s:");
+    expect(strip).toContain("instance 1 · request 1 granted by lock-1, lock-2, lock-3");
+    expect(strip).toContain("instance 2 · request 2 granted by lock-3, lock-4, lock-5");
+    const none = renderToString(<LockGrid nodes={nodes} frames={[]} lockNodes={5} now={NOW} canControl onAction={refuse} />);
+    expect(none).not.toContain("data-alarm-sides");
+    expect(none).not.toContain("grid-alarm");
+  });
+
+  it("draws the alarm on the lanes and rings both holders", () => {
+    const frames = [
+      frame(0, FIVE.map((id, i) => (i < 3 ? held(id, "instance-1/r1") : free(id)))),
+      frame(100, FIVE.map((id, i) => (i < 2 ? held(id, "instance-1/r1") : held(id, "instance-2/r2")))),
+    ];
+    const html = renderToString(<LockLanes frames={frames} lockNodeIds={[...FIVE]} tickMs={100} alarms={[alarm, { ...alarm, atMs: 50_000 }]} windowMs={30_000} />);
+    // The second alarm is outside the window (t = 50 s is past the 30 s the lanes show).
+    expect(html.match(/data-testid="lane-alarm"/g)?.length).toBe(1);
+    expect(html).toMatch(/data-testid="lanes-side-A" data-holder="instance-1\/r1"/);
+    expect(html).toMatch(/data-testid="lanes-side-B" data-holder="instance-2\/r2"/);
+    expect(html).toContain('data-side="A"');
+    expect(html).toContain('data-side="B"');
   });
 });

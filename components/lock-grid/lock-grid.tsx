@@ -6,13 +6,24 @@
  * buttons — the cache node in its own row above — and the quorum line that says whether Redlock
  * can still grant a lock. Props in, pixels out.
  */
-import { useState } from "react";
-import type { Ack, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
+import { useId, useState, type ReactNode } from "react";
+import type { Ack, NodeActionCommand, WireAlarm, WireNode, WireNodeId, WireNodeProcessAction } from "@/lib/protocol";
 import type { TickFrame } from "@/lib/report";
 import type { Scenario } from "@/lib/scenario";
 import { inTimeOrder } from "../charts/chart-data";
 import { formatDuration } from "../format";
-import { ACTION_HELP, availableActions } from "../node-actions";
+import { KIND_WORDS, kindOf, markedAlarm, nodeList, runTime, SIDE_COLORS, sidesByNode, sidesOf, type Side } from "../alarm/alarm";
+import { SideBadge } from "../alarm/alarm-banner";
+import {
+  ACTION_HELP,
+  availableActions,
+  DEFAULT_FAULT_FORM,
+  faultAvailability,
+  faultCommand,
+  nodeBadges,
+  type FaultForm,
+  type PanelFault,
+} from "../node-actions";
 import { stateStyle } from "../node-state-style";
 import { holderColors, holderLabel, holdersOnNodes, NO_ANSWER_HATCH, readingOf, UNCONFIRMED_HELP, type HolderReading } from "./holder";
 
@@ -27,11 +38,16 @@ export interface LockGridProps {
   now: number;
   /** False for the audience view (and while disconnected): buttons are shown disabled. */
   canControl: boolean;
-  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+  /** A node action with its fault's options; answers with the node's new status or the server's refusal. */
+  onAction(command: NodeActionCommand): Promise<Ack<WireNode>>;
   /** The run's lock mode; the quorum line speaks of Redlock unless told otherwise. @default "redlock" */
   lock?: Scenario["lock"];
   /** The run's lock TTL, to draw the TTL as a bar as well as a number. */
   lockTtlMs?: number;
+  /** Engine instances in the run (or the scenario about to run): the ones a partition may cut off. @default 1 */
+  instances?: number;
+  /** The run's safety alarms: the latest two-holders one (else the latest) marks which node granted which holder. */
+  alarms?: readonly WireAlarm[];
 }
 
 type Vote = TickFrame["lastVotes"][string];
@@ -43,7 +59,7 @@ const VOTE_LOOK: Record<Vote, { label: string; detail: string; text: string; mar
   pending: { label: "pending", detail: "no answer yet", text: "text-slate-400", mark: "…" },
 };
 
-const BUTTON: Record<WireNodeAction, string> = {
+const BUTTON: Record<WireNodeProcessAction, string> = {
   crash: "bg-rose-600 hover:bg-rose-500 text-white",
   freeze: "bg-sky-700 hover:bg-sky-600 text-white",
   thaw: "bg-sky-400 hover:bg-sky-300 text-slate-950",
@@ -54,20 +70,33 @@ const BUTTON: Record<WireNodeAction, string> = {
  * Rows follow the grid's own width (container queries), not the window's: the grid may sit in a
  * side column. Narrow (a phone): two columns. Medium: two lines per node. Wide: one table row.
  */
-const ROW_LAYOUT =
-  "grid grid-cols-2 items-center gap-x-4 gap-y-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @5xl:grid @5xl:grid-cols-[7rem_8.5rem_minmax(11rem,1fr)_6.5rem_9.5rem_12.5rem]";
+const WIDE_COLUMNS = "@6xl:grid-cols-[7rem_10.5rem_minmax(10rem,1fr)_6.5rem_9.5rem_19.5rem]";
+const ROW_LAYOUT = `grid grid-cols-2 items-center gap-x-4 gap-y-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @6xl:grid ${WIDE_COLUMNS}`;
 const CELL = {
   node: "@xl:w-[7rem]",
-  state: "@xl:w-[8.5rem]",
-  holder: "col-span-2 @xl:min-w-[11rem] @xl:flex-1 @5xl:col-span-1",
+  state: "@xl:w-[10.5rem]",
+  holder: "col-span-2 @xl:min-w-[11rem] @xl:flex-1 @6xl:col-span-1",
   /** Ends the first line in the medium layout. */
-  lineBreak: "hidden @xl:block @xl:h-0 @xl:basis-full @5xl:hidden",
+  lineBreak: "hidden @xl:block @xl:h-0 @xl:basis-full @6xl:hidden",
   ttl: "@xl:w-[6.5rem]",
   vote: "@xl:w-[9.5rem]",
-  actions: "col-span-2 @xl:flex-1 @5xl:col-span-1",
+  actions: "col-span-2 @xl:flex-1 @6xl:col-span-1",
+  /** A line of its own under the row, in every layout. */
+  full: "col-span-full @xl:basis-full",
 } as const;
 
-export function LockGrid({ nodes, frames: unordered, lockNodes, now, canControl, onAction, lock = "redlock", lockTtlMs }: LockGridProps) {
+export function LockGrid({
+  nodes,
+  frames: unordered,
+  lockNodes,
+  now,
+  canControl,
+  onAction,
+  lock = "redlock",
+  lockTtlMs,
+  instances = 1,
+  alarms = [],
+}: LockGridProps) {
   // Frames can arrive out of order (a slow observer reading lets the next frame overtake it).
   const frames = inTimeOrder(unordered);
   const latest = frames.at(-1);
@@ -116,13 +145,22 @@ export function LockGrid({ nodes, frames: unordered, lockNodes, now, canControl,
   const quorum = rows.filter((r) => r.inQuorum);
   const answering = quorum.filter((r) => (r.node ? r.node.state === "up" : r.holder.kind !== "no-answer")).length;
   const holders = holdersOnNodes(quorum.map((r) => ({ nodeId: r.id, reading: r.holder })));
+  const alarm = markedAlarm(alarms);
+  const sides = sidesByNode(alarm);
+  // One fault panel open at a time: the grid stays short enough for a laptop's screen.
+  const [openPanel, setOpenPanel] = useState<WireNodeId | null>(null);
+  const panel = {
+    open: openPanel,
+    toggle: (id: WireNodeId) => setOpenPanel((current) => (current === id ? null : id)),
+    instances: Math.max(1, instances),
+  };
 
   return (
     <section aria-label="Lock grid" data-testid="lock-grid" className="@container flex flex-col gap-4">
       {cache && (
         <div className="flex flex-col gap-2">
           <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">Cache node</h3>
-          <CacheRow node={cache} frame={latest} now={now} canControl={canControl} onAction={onAction} />
+          <CacheRow node={cache} frame={latest} now={now} canControl={canControl} onAction={onAction} panel={panel} />
         </div>
       )}
 
@@ -131,10 +169,11 @@ export function LockGrid({ nodes, frames: unordered, lockNodes, now, canControl,
           Lock nodes · what each one holds for the hot key&apos;s lock
         </h3>
         <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} />
+        {alarm && <GridAlarm alarm={alarm} />}
         <div role="table" aria-label="Lock nodes" className="flex flex-col rounded-2xl border border-slate-800 bg-slate-900/50">
           <div
             role="row"
-            className="hidden px-5 py-2 text-sm font-semibold uppercase tracking-wider text-slate-500 @5xl:grid @5xl:grid-cols-[7rem_8.5rem_minmax(11rem,1fr)_6.5rem_9.5rem_12.5rem] @5xl:gap-x-5"
+            className={`hidden px-5 py-2 text-sm font-semibold uppercase tracking-wider text-slate-500 @6xl:grid @6xl:gap-x-5 ${WIDE_COLUMNS}`}
           >
             <span role="columnheader">node</span>
             <span role="columnheader">state</span>
@@ -158,6 +197,8 @@ export function LockGrid({ nodes, frames: unordered, lockNodes, now, canControl,
               now={now}
               canControl={canControl}
               onAction={onAction}
+              sides={sides.get(row.id) ?? []}
+              panel={panel}
             />
           ))}
         </div>
@@ -268,58 +309,273 @@ function plural(n: number, word: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
-interface RowActionsProps {
-  node: WireNode | undefined;
-  canControl: boolean;
-  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+/** Which fault panel is open (one at a time), and the instances a partition may name. */
+interface PanelControl {
+  open: WireNodeId | null;
+  toggle(id: WireNodeId): void;
+  instances: number;
 }
 
-/** The node's fault buttons (only those valid in its state) and the server's refusal, if any. */
-function NodeButtons({ node, canControl, onAction }: RowActionsProps) {
-  const [pending, setPending] = useState<WireNodeAction | null>(null);
+type OnAction = (command: NodeActionCommand) => Promise<Ack<WireNode>>;
+
+/** One node's commands in flight and the server's refusal, shared by its buttons and its fault panel. */
+export interface NodeControl {
+  /** The command being sent, by its button's key. */
+  pending: string | null;
+  error: string | null;
+  send(key: string, command: NodeActionCommand): Promise<void>;
+  refuse(message: string): void;
+}
+
+function useNodeControl(node: WireNode | undefined, onAction: OnAction): NodeControl {
+  const [pending, setPending] = useState<string | null>(null);
   // Remembered with the state it answered: once the node moves on, the refusal is stale.
   const [refusal, setRefusal] = useState<{ message: string; since: number } | null>(null);
+  const since = node?.since ?? 0;
+  return {
+    pending,
+    error: refusal && refusal.since === since ? refusal.message : null,
+    async send(key, command) {
+      setPending(key);
+      setRefusal(null);
+      try {
+        const result = await onAction(command);
+        if ("error" in result) setRefusal({ message: result.error.message, since });
+      } finally {
+        setPending(null);
+      }
+    },
+    refuse: (message) => setRefusal({ message, since }),
+  };
+}
+
+const READ_ONLY = "Read-only: this page cannot control the lab.";
+
+/** The node's process buttons (only those valid in its state), the fault panel's toggle, and the server's refusal, if any. */
+function NodeButtons({
+  node,
+  canControl,
+  control,
+  panel,
+}: {
+  node: WireNode | undefined;
+  canControl: boolean;
+  control: NodeControl;
+  panel: PanelControl;
+}) {
   if (!node) return <span className="text-base text-slate-500">not running</span>;
-  if (node.mode === "attached") return <span className="text-base text-slate-400">attached: not the lab&apos;s process</span>;
-  const error = refusal?.since === node.since ? refusal.message : null;
-  const current = node;
-
-  async function run(action: WireNodeAction) {
-    const since = current.since;
-    setPending(action);
-    setRefusal(null);
-    try {
-      const result = await onAction(current.id, action);
-      if ("error" in result) setRefusal({ message: result.error.message, since });
-    } finally {
-      setPending(null);
-    }
-  }
-
+  const open = panel.open === node.id;
   return (
     <div className="flex flex-col items-stretch gap-1 @xl:items-end">
-      <div className="flex flex-wrap gap-2 @xl:justify-end">
-        {availableActions(node.state).map((action) => (
-          <button
-            key={action}
-            type="button"
-            data-testid={`action-${node.id}-${action}`}
-            title={canControl ? ACTION_HELP[action] : "Read-only: this page cannot control the lab."}
-            disabled={!canControl || pending !== null}
-            onClick={() => void run(action)}
-            className={`min-w-20 rounded-lg px-4 py-2 text-lg font-semibold capitalize shadow transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${BUTTON[action]}`}
-          >
-            {pending === action ? `${action}…` : action}
-          </button>
-        ))}
+      <div className="flex flex-wrap items-center gap-2 @xl:justify-end">
+        {node.mode === "attached" ? (
+          <span className="text-base text-slate-400">attached: not the lab&apos;s process</span>
+        ) : (
+          availableActions(node.state).map((action) => (
+            <button
+              key={action}
+              type="button"
+              data-testid={`action-${node.id}-${action}`}
+              title={canControl ? ACTION_HELP[action] : READ_ONLY}
+              disabled={!canControl || control.pending !== null}
+              onClick={() => void control.send(action, { nodeId: node.id, action })}
+              className={`min-w-18 rounded-lg px-3 py-2 text-lg font-semibold capitalize shadow transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${BUTTON[action]}`}
+            >
+              {control.pending === action ? `${action}…` : action}
+            </button>
+          ))
+        )}
         {node.state === "starting" && <span className="text-base text-amber-200">starting…</span>}
+        <button
+          type="button"
+          data-testid={`action-${node.id}-faults`}
+          aria-expanded={open}
+          aria-controls={open ? `fault-panel-${node.id}` : undefined}
+          title={canControl ? "Partition, latency, restart, clock jump: the safety lab's faults, with their options" : READ_ONLY}
+          disabled={!canControl}
+          onClick={() => panel.toggle(node.id)}
+          className={`rounded-lg border-2 px-3 py-1.5 text-lg font-semibold transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${
+            open ? "border-amber-300 bg-amber-400/20 text-amber-100" : "border-slate-600 bg-slate-800 text-slate-100 hover:bg-slate-700"
+          }`}
+        >
+          {control.pending !== null && !availableActions(node.state).some((a) => a === control.pending) ? "Faults…" : `Faults ${open ? "▴" : "▾"}`}
+        </button>
       </div>
-      {error && (
-        <p role="alert" className="max-w-sm rounded-lg bg-rose-950/80 px-3 py-1 text-sm text-rose-200">
-          {error}
+      {control.error && (
+        <p role="alert" data-testid={`action-error-${node.id}`} className="max-w-md rounded-lg bg-rose-950/80 px-3 py-1 text-sm text-rose-200">
+          {control.error}
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * The safety lab's faults for one node, with their options: cut or slow the engine's path to it,
+ * restart it (optionally held down), or jump its clock (simulated, and labelled so). What does not
+ * apply in the node's state is disabled, and says why.
+ */
+export function FaultPanel({ node, instances, canControl, control }: { node: WireNode; instances: number; canControl: boolean; control: NodeControl }) {
+  const [form, setForm] = useState<FaultForm>(DEFAULT_FAULT_FORM);
+  const id = useId();
+  const can = faultAvailability(node);
+  const isCache = node.role === "cache";
+  const fire = (fault: PanelFault | "unlatency") => {
+    const made = faultCommand(node.id, fault, form);
+    if ("error" in made) control.refuse(made.error);
+    else void control.send(fault, made.command);
+  };
+  const button = (fault: PanelFault | "unlatency", label: string, tone: "do" | "undo" = "do") => {
+    const state = can[fault];
+    const why = !canControl ? READ_ONLY : state.why;
+    return (
+      <button
+        type="button"
+        data-testid={`fault-${node.id}-${fault}`}
+        disabled={!canControl || !state.enabled || control.pending !== null}
+        title={why ?? (fault === "unlatency" ? "Remove the latency (0 ms)." : ACTION_HELP[fault])}
+        onClick={() => fire(fault)}
+        className={`rounded-lg px-3 py-1.5 text-base font-semibold whitespace-nowrap shadow transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${
+          tone === "do" ? "bg-violet-600 text-white hover:bg-violet-500" : "border border-slate-500 bg-slate-800 text-slate-100 hover:bg-slate-700"
+        }`}
+      >
+        {control.pending === fault ? `${label}…` : label}
+      </button>
+    );
+  };
+  const number = (key: "latencyMs" | "jitterMs" | "delayedRestartMs" | "clockJumpMs", label: string, disabled: boolean) => (
+    <input
+      id={`${id}-${key}`}
+      type="number"
+      inputMode="numeric"
+      min={key === "clockJumpMs" ? 1 : 0}
+      step={key === "jitterMs" ? 10 : key === "latencyMs" ? 50 : 500}
+      aria-label={label}
+      title={label}
+      data-testid={`fault-${node.id}-${key}`}
+      value={form[key]}
+      disabled={disabled}
+      onChange={(event) => setForm({ ...form, [key]: event.target.value })}
+      className="w-20 rounded-md border border-slate-600 bg-slate-950 px-2 py-1 text-right font-mono text-lg tabular-nums disabled:opacity-40"
+    />
+  );
+  const instanceIds = Array.from({ length: instances }, (_, i) => i + 1);
+  const cutLabel =
+    form.instances.length === 0 ? "Partition" : `Cut off instance${form.instances.length > 1 ? "s" : ""} ${[...form.instances].sort((a, b) => a - b).join(", ")}`;
+
+  return (
+    <div
+      id={`fault-panel-${node.id}`}
+      data-testid={`fault-panel-${node.id}`}
+      className="flex flex-wrap items-stretch gap-3 rounded-xl border border-violet-400/40 bg-slate-950/70 p-3"
+    >
+      <FaultGroup title="Partition" note={!can.partition.enabled && !can.heal.enabled ? can.partition.why : "the engine's path, cut at the node's proxy; the node keeps its data"}>
+        {instanceIds.length > 1 && !isCache && (
+          <span className="flex flex-wrap items-center gap-x-2 text-base text-slate-300" title="None ticked: the whole node. Ticked: only these engine instances are cut off (the split-brain case).">
+            only instances
+            {instanceIds.map((n) => (
+              <label key={n} className="inline-flex items-center gap-1 font-mono">
+                <input
+                  type="checkbox"
+                  data-testid={`fault-${node.id}-instance-${n}`}
+                  checked={form.instances.includes(n)}
+                  disabled={!can.partition.enabled}
+                  onChange={(event) =>
+                    setForm({ ...form, instances: event.target.checked ? [...form.instances, n] : form.instances.filter((m) => m !== n) })
+                  }
+                  className="size-4 accent-violet-500"
+                />
+                {n}
+              </label>
+            ))}
+          </span>
+        )}
+        {button("partition", cutLabel)}
+        {button("heal", "Heal", "undo")}
+      </FaultGroup>
+
+      <FaultGroup title="Latency" note={can.latency.enabled ? "added to each round trip" : can.latency.why}>
+        <span className="flex items-center gap-1 text-base text-slate-300">
+          {number("latencyMs", "Latency added to each round trip, ms", !can.latency.enabled)} ms ±{" "}
+          {number("jitterMs", "Jitter, ± ms", !can.latency.enabled)}
+        </span>
+        {button("latency", "Set")}
+        {button("unlatency", "Remove", "undo")}
+      </FaultGroup>
+
+      <FaultGroup
+        title="Restart"
+        note={
+          !can.restart.enabled
+            ? can.restart.why
+            : node.persistence === "fsync-always"
+              ? "fsync-always: it comes back with its keys"
+              : "comes back empty unless fsync-always"
+        }
+      >
+        <span className="flex items-center gap-1 text-base text-slate-300">
+          down at least {number("delayedRestartMs", "Stays down at least, ms (0 = starts again at once)", !can.restart.enabled)} ms
+        </span>
+        {button("restart", "Restart")}
+      </FaultGroup>
+
+      {!isCache && (
+        <FaultGroup
+          title={
+            <>
+              Clock jump <span className="rounded bg-amber-400/25 px-1.5 text-sm font-black tracking-wider text-amber-200">SIMULATED</span>
+            </>
+          }
+          note={
+            can["clock-jump"].enabled
+              ? `cuts the TTL of this node's lock keys by ${form.clockJumpMs.trim() || "N"} ms; Redis's own clock is not moved`
+              : can["clock-jump"].why
+          }
+        >
+          <span className="flex items-center gap-1 text-base text-slate-300">
+            ahead by {number("clockJumpMs", "How far the clock jumps ahead, ms", !can["clock-jump"].enabled)} ms
+          </span>
+          {button("clock-jump", "Jump")}
+        </FaultGroup>
+      )}
+    </div>
+  );
+}
+
+function FaultGroup({ title, note, children }: { title: ReactNode; note?: string; children: ReactNode }) {
+  return (
+    <fieldset className="flex min-w-0 flex-col gap-1.5 rounded-lg border border-slate-700 px-3 pt-1 pb-2">
+      <legend className="px-1 text-sm font-bold uppercase tracking-wider text-slate-300">{title}</legend>
+      <div className="flex flex-wrap items-center gap-2">{children}</div>
+      {note && <p className="max-w-[24rem] text-sm leading-snug text-slate-400">{note}</p>}
+    </fieldset>
+  );
+}
+
+/** The node's path faults and persistence: "partitioned", "+300 ms ±50", "fsync-always". */
+function NodeBadges({ node }: { node: WireNode | undefined }) {
+  if (!node) return null;
+  const badges = nodeBadges(node);
+  if (badges.length === 0) return null;
+  const look = {
+    partition: "bg-violet-500/25 text-violet-100 ring-violet-400",
+    latency: "bg-amber-400/20 text-amber-100 ring-amber-400/70",
+    persistence: "bg-emerald-500/15 text-emerald-200 ring-emerald-500/60",
+  } as const;
+  return (
+    <span className="mt-1 flex flex-wrap gap-1" data-testid="node-badges">
+      {badges.map((badge) => (
+        <span
+          key={badge.kind}
+          data-testid={`badge-${badge.kind}`}
+          title={badge.help}
+          className={`rounded-md px-1.5 py-0.5 text-sm leading-tight font-bold ring-1 ${look[badge.kind]}`}
+        >
+          {badge.kind === "partition" ? "✂ " : ""}
+          {badge.text}
+        </span>
+      ))}
+    </span>
   );
 }
 
@@ -335,6 +591,7 @@ function StateCell({ node, now }: { node: WireNode | undefined; now: number }) {
         </span>
       </span>
       <span className="text-sm text-slate-400 tabular-nums">for {formatDuration(now - node.since)}</span>
+      <NodeBadges node={node} />
     </div>
   );
 }
@@ -345,33 +602,41 @@ function CacheRow({
   now,
   canControl,
   onAction,
+  panel,
 }: {
   node: WireNode;
   frame: TickFrame | undefined;
   now: number;
   canControl: boolean;
-  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+  onAction: OnAction;
+  panel: PanelControl;
 }) {
   const look = stateStyle(node.state);
+  const control = useNodeControl(node, onAction);
   return (
     <div
       data-testid="lock-grid-cache"
       data-state={node.state}
-      className={`grid grid-cols-2 items-center gap-x-4 gap-y-3 rounded-2xl border-2 px-5 py-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @5xl:grid @5xl:grid-cols-[7rem_8.5rem_minmax(11rem,1fr)_12.5rem] ${look.card}`}
+      className={`grid grid-cols-2 items-center gap-x-4 gap-y-3 rounded-2xl border-2 px-5 py-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @6xl:grid @6xl:grid-cols-[7rem_10.5rem_minmax(10rem,1fr)_19.5rem] ${look.card}`}
     >
       <span className={`font-mono text-2xl font-bold ${CELL.node}`}>cache</span>
       <div className={CELL.state}>
         <StateCell node={node} now={now} />
       </div>
-      <span className="col-span-2 text-lg text-slate-300 @xl:min-w-[11rem] @xl:flex-1 @5xl:col-span-1">
+      <span className="col-span-2 text-lg text-slate-300 @xl:min-w-[11rem] @xl:flex-1 @6xl:col-span-1">
         {node.state === "up" ? "holds the hot key; every hit is served here" : "down: every request goes to the database"}
         {frame && frame.hitRatio !== null && (
           <span className="ml-3 font-mono text-slate-400 tabular-nums">hit ratio {(frame.hitRatio * 100).toFixed(1)}% this tick</span>
         )}
       </span>
-      <div className="col-span-2 @5xl:col-span-1">
-        <NodeButtons node={node} canControl={canControl} onAction={onAction} />
+      <div className="col-span-2 @6xl:col-span-1">
+        <NodeButtons node={node} canControl={canControl} control={control} panel={panel} />
       </div>
+      {panel.open === node.id && (
+        <div className={CELL.full}>
+          <FaultPanel node={node} instances={panel.instances} canControl={canControl} control={control} />
+        </div>
+      )}
     </div>
   );
 }
@@ -387,6 +652,8 @@ function LockRow({
   now,
   canControl,
   onAction,
+  sides,
+  panel,
 }: {
   id: WireNodeId;
   node: WireNode | undefined;
@@ -397,21 +664,35 @@ function LockRow({
   inQuorum: boolean;
   now: number;
   canControl: boolean;
-  onAction(nodeId: WireNodeId, action: WireNodeAction): Promise<Ack<WireNode>>;
+  onAction: OnAction;
+  /** For the marked alarm: which of its holders this node granted (A, B, both, or neither). */
+  sides: readonly Side[];
+  panel: PanelControl;
 }) {
   const down = node !== undefined && node.state !== "up";
   const tint = node?.state === "crashed" ? "bg-rose-950/40" : node?.state === "frozen" ? "bg-sky-950/40" : node?.state === "starting" ? "bg-amber-950/30" : "";
+  const control = useNodeControl(node, onAction);
   return (
     <div
       role="row"
       data-testid={`lock-row-${id}`}
       data-state={node?.state ?? "unknown"}
       data-holder={holder.kind === "held" ? holder.holder : holder.kind}
-      className={`border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_LAYOUT} ${tint} ${inQuorum ? "" : "opacity-50"}`}
+      data-alarm-sides={sides.length > 0 ? sides.join(" ") : undefined}
+      className={`relative border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_LAYOUT} ${tint} ${inQuorum ? "" : "opacity-50"}`}
     >
+      {sides.length > 0 && <SideStripe sides={sides} />}
       <div role="cell" className={`flex flex-col ${CELL.node}`}>
         <span className="font-mono text-2xl font-bold">{id}</span>
         {!inQuorum && <span className="text-sm text-slate-400">not used by this run</span>}
+        {sides.length > 0 && (
+          <span className="mt-1 flex items-center gap-1" data-testid="alarm-sides" title={`In the alarm, ${id} granted ${sides.join(" and ")}`}>
+            {sides.map((side) => (
+              <SideBadge key={side} side={side} size="sm" />
+            ))}
+            <span className="text-sm text-slate-400">granted</span>
+          </span>
+        )}
       </div>
       <div role="cell" className={CELL.state}>
         <StateCell node={node} now={now} />
@@ -427,8 +708,44 @@ function LockRow({
         <VoteCell vote={vote} />
       </div>
       <div role="cell" className={CELL.actions}>
-        <NodeButtons node={node} canControl={canControl} onAction={onAction} />
+        <NodeButtons node={node} canControl={canControl} control={control} panel={panel} />
       </div>
+      {node && panel.open === id && (
+        <div role="cell" className={CELL.full}>
+          <FaultPanel node={node} instances={panel.instances} canControl={canControl} control={control} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A stripe down the row's left edge in the alarm's holder colours: which holder this node granted. */
+function SideStripe({ sides }: { sides: readonly Side[] }) {
+  const [a, b] = sides;
+  const background = b ? `linear-gradient(${SIDE_COLORS[a!].fill} 50%, ${SIDE_COLORS[b].fill} 50%)` : SIDE_COLORS[a!].fill;
+  return <span aria-hidden className="absolute inset-y-0 left-0 w-2" style={{ background }} />;
+}
+
+/** Above the table: the marked alarm's two holders and the nodes that granted each. */
+function GridAlarm({ alarm }: { alarm: WireAlarm }) {
+  const [a, b] = sidesOf(alarm.violation);
+  return (
+    <div data-testid="grid-alarm" className="flex flex-wrap items-center gap-x-5 gap-y-2 rounded-2xl border-2 border-rose-500/80 bg-rose-950/50 px-5 py-2.5 text-lg">
+      <span className="font-bold text-rose-200">
+        ⚠ {KIND_WORDS[kindOf(alarm.violation)].title}, {runTime(alarm.atMs)}:
+      </span>
+      {[a, b].map((side) => (
+        <span key={side.side} className="min-w-0">
+          <span className="mr-2 inline-block align-middle">
+            <SideBadge side={side.side} size="sm" />
+          </span>
+          <span className="font-semibold">{side.label}</span>{" "}
+          <span className="text-slate-300">
+            granted by <span className="font-mono">{nodeList(side.nodes)}</span>
+            {side.fencingToken !== undefined && ` · token ${side.fencingToken}`}
+          </span>
+        </span>
+      ))}
     </div>
   );
 }

@@ -4,12 +4,17 @@
  * Lock lanes: one horizontal lane per lock node over the last 30 s, coloured by who the observer
  * found holding the hot key's lock on that node at each tick — grey when free, hatched when the
  * node did not answer. When the nodes hold different values at one time (a split vote's leftovers,
- * or a second grant after a node restarted empty), a marker spans the lanes at that time.
+ * or a second grant after a node restarted empty), a marker spans the lanes at that time. A safety
+ * alarm is a red line across every lane at its time, and the two holders of the marked alarm (the
+ * latest two-holders one) are ringed in their alarm colours, A and B.
  */
 import { memo, type CSSProperties } from "react";
+import type { WireAlarm } from "@/lib/protocol";
 import type { TickFrame } from "@/lib/report";
+import { KIND_WORDS, kindOf, markedAlarm, runTime, SIDE_COLORS, sidesOf, type Side } from "../alarm/alarm";
+import { SideBadge } from "../alarm/alarm-banner";
 import { inTimeOrder } from "../charts/chart-data";
-import { OKABE_ITO } from "../charts/palette";
+import { SERIES_YELLOW } from "../charts/palette";
 import { FREE_COLOR, holderColors, holderShortLabel, NO_ANSWER_HATCH, SPLIT_TAPE, UNCONFIRMED_HELP } from "./holder";
 
 export interface LockLanesProps {
@@ -21,6 +26,8 @@ export interface LockLanesProps {
   tickMs: number;
   /** How much history to show, ms. @default 30000 */
   windowMs?: number;
+  /** The run's safety alarms, oldest first. */
+  alarms?: readonly WireAlarm[];
 }
 
 type Cell = { kind: "held"; holder: string } | { kind: "free" } | { kind: "no-answer" };
@@ -33,7 +40,10 @@ interface Segment {
 
 const keyOf = (cell: Cell) => (cell.kind === "held" ? `held:${cell.holder}` : cell.kind);
 
-export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeIds, tickMs, windowMs = 30_000 }: LockLanesProps) {
+const NO_ALARMS: readonly WireAlarm[] = [];
+const ALARM_RED = "#f43f5e";
+
+export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeIds, tickMs, windowMs = 30_000, alarms = NO_ALARMS }: LockLanesProps) {
   const frames = inTimeOrder(unordered);
   const last = frames.at(-1);
   const lastEnd = last ? last.t + tickMs : 0;
@@ -66,10 +76,20 @@ export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeId
     tickMs,
   );
 
-  const holdersSeen = [...new Set(lanes.flatMap((lane) => lane.segments.flatMap((s) => (s.cell.kind === "held" ? [s.cell.holder] : []))))].sort();
+  // One legend entry per colour: with every request taking the lock (the safety presets) there are
+  // dozens of holders, but only one colour per instance.
+  const holdersSeen = [
+    ...new Map(
+      lanes.flatMap((lane) => lane.segments.flatMap((s) => (s.cell.kind === "held" ? [[holderShortLabel(s.cell.holder), s.cell.holder] as const] : []))),
+    ).values(),
+  ].sort((a, b) => holderShortLabel(a).localeCompare(holderShortLabel(b), "en", { numeric: true }));
   const x = (ms: number) => `${((Math.max(ms, windowStart) - windowStart) / windowMs) * 100}%`;
   const w = (start: number, end: number) => `${((Math.min(end, windowEnd) - Math.max(start, windowStart)) / windowMs) * 100}%`;
   const axis = axisTicks(windowStart, windowEnd);
+  const alarmsShown = alarms.filter((a) => a.atMs >= windowStart && a.atMs <= windowEnd);
+  const marked = markedAlarm(alarms);
+  const sideOf = new Map<string, Side>();
+  if (marked) for (const side of sidesOf(marked.violation)) if (!sideOf.has(side.holder)) sideOf.set(side.holder, side.side);
 
   return (
     <section aria-label="Who held the lock, per node, over the last 30 seconds" data-testid="lock-lanes" className="flex flex-col gap-2">
@@ -77,7 +97,7 @@ export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeId
         <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
           Who held the lock · last {Math.round(windowMs / 1000)} s
         </h3>
-        <Legend holders={holdersSeen} />
+        <Legend holders={holdersSeen} marked={marked} />
       </div>
 
       <div className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-3 gap-y-1.5">
@@ -91,16 +111,31 @@ export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeId
               style={{ left: x(s.start), width: w(s.start, s.end), minWidth: 6, ...SPLIT_TAPE }}
               title={`t = ${(s.start / 1000).toFixed(1)}–${(s.end / 1000).toFixed(1)} s: the nodes held different values`}
             >
-              <span className="mx-auto rounded bg-slate-950 px-1 text-sm font-bold" style={{ color: OKABE_ITO.yellow }}>
+              <span className="mx-auto rounded bg-slate-950 px-1 text-sm font-bold" style={{ color: SERIES_YELLOW }}>
                 ⚠ 2+
               </span>
             </div>
           ))}
-          {splits.length === 0 && <span className="absolute inset-0 flex items-center px-2 text-sm text-slate-500">one holder at a time</span>}
+          {splits.length === 0 && alarmsShown.length === 0 && (
+            <span className="absolute inset-0 flex items-center px-2 text-sm text-slate-500">one holder at a time</span>
+          )}
+          {alarmsShown.map((alarm, i) => (
+            <div
+              key={`alarm-${i}`}
+              data-testid="lane-alarm"
+              className="absolute inset-y-0 z-10 flex -translate-x-1/2 items-center"
+              style={{ left: x(alarm.atMs) }}
+              title={`${runTime(alarm.atMs)}: ${KIND_WORDS[kindOf(alarm.violation)].title}`}
+            >
+              <span className="rounded px-1 text-sm font-black whitespace-nowrap text-white" style={{ background: ALARM_RED }}>
+                ⚠
+              </span>
+            </div>
+          ))}
         </div>
 
         {lanes.map((lane) => (
-          <Lane key={lane.nodeId} nodeId={lane.nodeId} segments={lane.segments} splits={splits} x={x} w={w} />
+          <Lane key={lane.nodeId} nodeId={lane.nodeId} segments={lane.segments} splits={splits} alarms={alarmsShown} sideOf={sideOf} x={x} w={w} />
         ))}
 
         {/* Time axis, seconds since t = 0. */}
@@ -123,12 +158,17 @@ function Lane({
   nodeId,
   segments,
   splits,
+  alarms,
+  sideOf,
   x,
   w,
 }: {
   nodeId: string;
   segments: Segment[];
   splits: Array<{ start: number; end: number }>;
+  alarms: readonly WireAlarm[];
+  /** The marked alarm's holders: holder → A or B. */
+  sideOf: ReadonlyMap<string, Side>;
   x: (ms: number) => string;
   w: (start: number, end: number) => string;
 }) {
@@ -155,15 +195,19 @@ function Lane({
             return <div key={segment.start} className="absolute inset-y-2" style={{ ...style, background: FREE_COLOR }} title={`${nodeId}: free`} />;
           }
           const colors = holderColors(segment.cell.holder);
-          const label = holderShortLabel(segment.cell.holder);
+          const side = sideOf.get(segment.cell.holder);
+          const label = `${side ? `${side} · ` : ""}${holderShortLabel(segment.cell.holder)}`;
+          // An alarm's holder: ringed in its alarm colour (A or B), its letter first.
+          const ring: CSSProperties = side ? { boxShadow: `inset 0 0 0 4px ${SIDE_COLORS[side].fill}, inset 0 0 0 6px #f8fafc` } : {};
           return (
             <div
               key={segment.start}
-              className="absolute inset-y-0 flex items-center overflow-hidden border-x border-slate-950/40 px-1.5 text-base font-bold whitespace-nowrap"
-              style={{ ...style, background: colors.fill, color: colors.text }}
-              title={`${nodeId}: ${segment.cell.holder === "unknown" ? UNCONFIRMED_HELP : segment.cell.holder}`}
+              data-side={side}
+              className="absolute inset-y-0 flex items-center overflow-hidden border-x border-slate-950/40 px-2 text-base font-bold whitespace-nowrap"
+              style={{ ...style, background: colors.fill, color: colors.text, ...ring }}
+              title={`${nodeId}: ${segment.cell.holder === "unknown" ? UNCONFIRMED_HELP : segment.cell.holder}${side ? ` (holder ${side} in the alarm)` : ""}`}
             >
-              {widthPct > 8 ? label : widthPct > 2.5 ? label.replace(/^instance /, "") : ""}
+              {widthPct > 8 ? label : widthPct > 2.5 ? (side ?? label.replace(/^instance /, "")) : ""}
             </div>
           );
         })}
@@ -175,14 +219,35 @@ function Lane({
             style={{ left: x(s.start), width: w(s.start, s.end), borderColor: "#f8fafc", borderStyle: "dashed" }}
           />
         ))}
+        {alarms.map((alarm, i) => (
+          <div
+            key={`alarm-${i}`}
+            aria-hidden
+            className="pointer-events-none absolute inset-y-0 w-[3px] -translate-x-1/2"
+            style={{ left: x(alarm.atMs), background: ALARM_RED }}
+          />
+        ))}
       </div>
     </>
   );
 }
 
-function Legend({ holders }: { holders: string[] }) {
+function Legend({ holders, marked }: { holders: string[]; marked: WireAlarm | undefined }) {
   return (
     <ul className="flex flex-wrap items-center gap-x-4 gap-y-1 text-base text-slate-300">
+      {marked &&
+        sidesOf(marked.violation).map((side) => (
+          <li key={side.side} className="flex items-center gap-1.5 font-semibold" data-testid={`lanes-side-${side.side}`} data-holder={side.holder}>
+            <SideBadge side={side.side} size="sm" />
+            {side.label}
+          </li>
+        ))}
+      {marked && (
+        <li className="flex items-center gap-1.5">
+          <span aria-hidden className="inline-block h-4 w-[3px]" style={{ background: ALARM_RED }} />
+          safety alarm
+        </li>
+      )}
       {holders.map((holder) => {
         const colors = holderColors(holder);
         return (

@@ -8,6 +8,7 @@
 import { useCallback, useMemo } from "react";
 import type { Ack, WireNode } from "@/lib/protocol";
 import { findPreset } from "@/lib/presets";
+import { AlarmBanner } from "../alarm/alarm-banner";
 import { LiveCharts } from "../charts/live-charts";
 import { LockGrid } from "../lock-grid/lock-grid";
 import { LockLanes } from "../lock-grid/lock-lanes";
@@ -21,7 +22,7 @@ import { LiveCounters } from "./live-counters";
 export function AudienceView() {
   const lab = useLabSocket({ role: "audience" });
   const now = useNow(200);
-  const { run, frames, report, nodes } = lab;
+  const { run, frames, report, nodes, alarms } = lab;
   const scenario = run.status === "idle" ? null : run.scenario;
   const tickMs = scenario?.tickMs ?? 100;
   const lockNodes = scenario?.lockNodes ?? 5;
@@ -50,6 +51,8 @@ export function AudienceView() {
         </h1>
         <ConnectionPill status={lab.status} compact />
       </header>
+
+      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={Math.max(alarms.length, report?.locks.safetyViolations ?? 0)} compact />}
 
       <section className="panel flex flex-col gap-2" data-testid="audience-story" aria-label="What is happening">
         <p className="flex items-center gap-2 text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
@@ -93,8 +96,10 @@ export function AudienceView() {
               onAction={refuse}
               lock={scenario?.lock}
               lockTtlMs={scenario?.lockTtlMs}
+              instances={scenario?.instances}
+              alarms={alarms}
             />
-            <LockLanes frames={frames} lockNodeIds={lockNodeIds} tickMs={tickMs} />
+            <LockLanes frames={frames} lockNodeIds={lockNodeIds} tickMs={tickMs} alarms={alarms} />
           </section>
           <LiveCharts frames={frames} tickMs={tickMs} dbCapacity={scenario?.db.capacity ?? 20} annotations={annotations} />
           {report && <RunSummary report={report} />}

@@ -9,7 +9,7 @@ import { memo, type ReactNode } from "react";
 import { ticksToCsv } from "@/lib/csv";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
-import { OKABE_ITO, OUTCOME_COLORS } from "../charts/palette";
+import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
 
 export interface RunSummaryProps {
   report: Report;
@@ -236,7 +236,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
             rows={[
               ["event-loop lag max", ms(runtime.eventLoopLagMaxMs)],
               ["arrival lag max", ms(runtime.arrivalLagMaxMs)],
-              ["distorted", runtime.distorted ? `yes (limit ${runtime.distortionLimitMs} ms)` : "no", runtime.distorted ? OKABE_ITO.yellow : undefined],
+              ["distorted", runtime.distorted ? `yes (limit ${runtime.distortionLimitMs} ms)` : "no", runtime.distorted ? SERIES_YELLOW : undefined],
               ["cores", report.provenance.cores],
             ]}
             testId="summary-runtime"

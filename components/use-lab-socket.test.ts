@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import type { WireAlarm, WireRunState } from "@/lib/protocol";
+import { defaultScenario } from "@/lib/scenario";
+import { withAlarm } from "./use-lab-socket";
+
+const alarm = (runId: number, atMs: number): WireAlarm => ({
+  runId,
+  atMs,
+  violation: {
+    resource: "lock:k",
+    at: atMs,
+    first: { holder: "instance-1/r1", value: "a", nodes: ["lock-1"], validUntil: 0 },
+    second: { holder: "instance-2/r2", value: "b", nodes: ["lock-2"], validUntil: 0 },
+  },
+});
+const running = (runId: number): WireRunState => ({ status: "running", runId, scenario: defaultScenario(), meta: {}, startedAt: 0 });
+
+describe("withAlarm", () => {
+  it("keeps the run's alarms in order", () => {
+    const one = withAlarm([], alarm(4, 100), running(4));
+    expect(withAlarm(one, alarm(4, 250), running(4)).map((a) => a.atMs)).toEqual([100, 250]);
+  });
+
+  it("drops a late alarm of an earlier run, and lets a newer run's replace the old ones", () => {
+    const old = [alarm(3, 100), alarm(3, 200)];
+    expect(withAlarm(old, alarm(2, 50), running(3))).toEqual(old);
+    expect(withAlarm(old, alarm(4, 10), running(3))).toEqual([alarm(4, 10)]);
+    // Idle (after a reset): any alarm is the next run's.
+    expect(withAlarm([], alarm(5, 10), { status: "idle" })).toEqual([alarm(5, 10)]);
+  });
+});
