@@ -145,6 +145,32 @@ describe("fault buttons: node:action with the safety lab's faults", () => {
   });
 });
 
+describe("a scenario's path faults end with its run", () => {
+  it("the partition and latency a scenario set are gone once it finishes; a cut made by hand stays", async () => {
+    const page = await join();
+    acked(await page.send("node:action", { nodeId: "lock-4", action: "partition" }));
+    const scenario = {
+      durationMs: 800,
+      crowd: { profile: "steady", rps: 2 },
+      faults: [
+        { atMs: 0, node: "lock-1", action: "partition", instances: [2] },
+        { atMs: 0, node: "lock-2", action: "latency", ms: 40, jitterMs: 5 },
+      ],
+    };
+    expect(errorOf(await page.send("run:start", { scenario }))).toBeNull();
+    expect(await waitUntil(() => page.states.some((s) => s.status === "finished"), 30_000)).toBe(true);
+    const path = (id: string) => server!.app.lab.nodeList().find((n) => n.id === id)!.path;
+    expect(path("lock-1")).toEqual({ partitioned: false, latencyMs: 0, jitterMs: 0 });
+    expect(path("lock-2")).toEqual({ partitioned: false, latencyMs: 0, jitterMs: 0 });
+    expect(path("lock-4")?.partitioned).toBe(true);
+    const said = page.log.map((e) => e.text);
+    expect(said).toContain("lock-1: path opened again — the scenario's partitions and latency end with its run");
+    expect(said).toContain("lock-2: path opened again — the scenario's partitions and latency end with its run");
+    // Every page hears it: the nodes it was sent after the run show the paths open.
+    expect(page.nodes.find((n) => n.id === "lock-1")?.path?.partitioned).toBe(false);
+  });
+});
+
 describe("alarms", () => {
   it("gc-pause from the page raises an alarm naming two holders, live and in a late page's history; the report counts the same", async () => {
     const preset = findPreset("gc-pause")!;

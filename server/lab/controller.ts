@@ -121,19 +121,23 @@ export class LabController {
     this.run = run;
     this.setState({ status: "running", runId, scenario, meta, startedAt });
     this.appendLog({ atMs: 0, kind: "run", text: `run ${runId} started${meta.presetId ? `: ${meta.presetId}${meta.beat ? `, beat ${meta.beat}` : ""}` : ""}` });
+    // A reset (or a new run) may have moved the lab on while the paths were being opened.
+    const stillThisRun = () => this.state.status === "running" && this.state.runId === runId;
     run.done.then(
-      (report) => {
+      async (report) => {
         this.report = report;
         this.listeners.onReport?.(runId, report);
         this.appendLog({ atMs: report.durationMs, kind: "run", text: `run ${runId} ended` });
         if (this.run === run) this.run = null;
-        this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now() });
+        await this.openScenarioPaths(scenario, report.durationMs);
+        if (stillThisRun()) this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now() });
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         if (this.run === run) this.run = null;
         const message = error instanceof Error ? error.message : String(error);
         this.appendLog({ atMs: 0, kind: "run", text: `run ${runId} failed: ${message}` });
-        this.setState({ status: "failed", runId, scenario, meta, message });
+        await this.openScenarioPaths(scenario, 0);
+        if (stillThisRun()) this.setState({ status: "failed", runId, scenario, meta, message });
       },
     );
     return { runId };
@@ -183,6 +187,35 @@ export class LabController {
       }
       await nodes.setPersistence(node.id, wanted(node.id));
       this.appendLog({ atMs: 0, kind: "node", text: `${node.id} persistence set to ${wanted(node.id)} for this scenario` });
+    }
+  }
+
+  /**
+   * A scenario's partitions and latency last as long as its run: a partitioned node still shows
+   * "up", so a cut left behind would quietly break the next scenario. Crashes and freezes stay —
+   * the grid shows them plainly, and a trainer may want to start the next run with a node down.
+   * Paths the scenario never touched (cut by hand from the page) stay as they are.
+   */
+  private async openScenarioPaths(scenario: Scenario, atMs: number): Promise<void> {
+    const nodes = this.nodes;
+    if (!supportsFaults(nodes)) return;
+    const touched = new Set<string>();
+    for (const fault of scenario.faults) {
+      if ("node" in fault && (fault.action === "partition" || fault.action === "heal" || fault.action === "latency")) touched.add(fault.node);
+    }
+    for (const { id, path } of nodes.list()) {
+      if (!path || !touched.has(id)) continue;
+      try {
+        if (path.partitioned !== false) await nodes.apply(id, "heal");
+        if (path.latencyMs > 0 || path.jitterMs > 0) await nodes.apply(id, "latency", { ms: 0, jitterMs: 0 });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.appendLog({ atMs, kind: "node", text: `${id}: could not open its path after the run (${reason}); Reset world opens every path` });
+        continue;
+      }
+      if (path.partitioned !== false || path.latencyMs > 0 || path.jitterMs > 0) {
+        this.appendLog({ atMs, kind: "node", text: `${id}: path opened again — the scenario's partitions and latency end with its run` });
+      }
     }
   }
 
