@@ -6,7 +6,7 @@
  * and hands plain props to the components below — which never see the socket.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import type { Ack, NodeActionCommand, WireAlarm, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
+import type { Ack, NodeActionCommand, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
 import { findPreset, PRESETS, presetScenario } from "@/lib/presets";
 import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
 import { LanPanel } from "./access/lan-panel";
@@ -101,7 +101,7 @@ function LabPage({ boot }: { boot: BootParams }) {
 
   const live = lab.status.kind === "live";
   const player = replay.player;
-  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes };
+  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes, alarms: lab.alarms };
   const canControl = !player && live && (lab.access?.canControl ?? true);
   const readOnlyReason = player
     ? "Replaying a recording: nothing on this page is live, and the lab cannot be changed from it."
@@ -284,6 +284,7 @@ function LabPage({ boot }: { boot: BootParams }) {
             frames: lab.frames,
             log: lab.log,
             report: lab.report,
+            alarms: lab.alarms,
             nodeTimeline:
               timeline.runId === liveRunId && timeline.entries.length > 0
                 ? timeline.entries
@@ -291,7 +292,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   ? [{ atMs: 0, nodes: lab.nodes }]
                   : [],
           }),
-    [player, lab.run, lab.frames, lab.log, lab.report, lab.nodes, timeline, liveRunId],
+    [player, lab.run, lab.frames, lab.log, lab.report, lab.alarms, lab.nodes, timeline, liveRunId],
   );
   const saveRecording = useCallback(() => {
     const fresh = recording && { ...recording, savedAt: new Date().toISOString() };
@@ -355,9 +356,10 @@ function LabPage({ boot }: { boot: BootParams }) {
     return annotationsFrom([...scheduled, ...entries]).filter((a) => a.atMs <= end);
   }, [player, view.log, view.run, view.frames, tickMs, runScenario]);
 
-  // Alarms are live only: a recording keeps the report's violations, shown in its summary.
-  const alarms: readonly WireAlarm[] = player ? NO_ALARMS : lab.alarms;
-  const alarmTotal = Math.max(alarms.length, !player && lab.report && alarms.length > 0 ? lab.report.locks.safetyViolations : 0);
+  // A replay raises its recorded alarms at their moments, as the live page did. The report's count
+  // is the total: the server keeps the first ALARM_HISTORY of a run that breaks thousands of times.
+  const alarms = view.alarms;
+  const alarmTotal = Math.max(alarms.length, view.report && alarms.length > 0 ? view.report.locks.safetyViolations : 0);
 
   const story = storyLine(view.run.status === "idle" ? undefined : view.run.meta);
   const dim = !player && !live;
@@ -384,7 +386,7 @@ function LabPage({ boot }: { boot: BootParams }) {
             testId="save-recording"
             onClick={saveRecording}
             disabled={!recording}
-            title={recording ? "Download this run (frames, log, nodes, report) to replay it without Redis" : "Run something first"}
+            title={recording ? "Download this run (frames, log, nodes, alarms, report) to replay it without Redis" : "Run something first"}
           >
             Save recording
           </HeaderButton>
@@ -558,7 +560,6 @@ function LabPage({ boot }: { boot: BootParams }) {
 
 // ---------------------------------------------------------------------------------------------
 
-const NO_ALARMS: readonly WireAlarm[] = [];
 
 interface Notice {
   id: string;

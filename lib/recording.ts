@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { LogEntry, Report, TickFrame } from "./report";
-import type { WireNode } from "./protocol";
+import type { WireAlarm, WireNode } from "./protocol";
 import type { Scenario } from "./scenario";
 
 /**
@@ -21,6 +21,11 @@ export interface Recording {
   /** Node snapshots as they changed, with ms since t = 0. */
   nodes: { atMs: number; nodes: WireNode[] }[];
   report: Report | null;
+  /**
+   * The run's safety alarms, on its time line. Optional: recordings saved before alarms existed
+   * have none, and replay them as they were.
+   */
+  alarms?: WireAlarm[];
 }
 
 /** The checks a file must pass before the page trusts it (frames are taken as the server wrote them). */
@@ -34,6 +39,7 @@ const recordingSchema = z.object({
   log: z.array(z.object({ atMs: z.number(), kind: z.string(), text: z.string() })).max(100_000),
   nodes: z.array(z.object({ atMs: z.number(), nodes: z.array(z.object({ id: z.string() }).loose()) })),
   report: z.record(z.string(), z.unknown()).nullable(),
+  alarms: z.array(z.object({ runId: z.number(), atMs: z.number(), violation: z.object({ resource: z.string() }).loose() })).max(100_000).optional(),
 });
 
 export function parseRecording(text: string): { ok: true; recording: Recording } | { ok: false; message: string } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WireNode, WireRunState } from "@/lib/protocol";
+import type { WireAlarm, WireNode, WireRunState } from "@/lib/protocol";
 import { parseRecording } from "@/lib/recording";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
 import { defaultScenario } from "@/lib/scenario";
@@ -79,5 +79,48 @@ describe("replayView", () => {
     expect(end.frames).toHaveLength(3);
     expect(end.log).toHaveLength(3);
     expect(end.report).not.toBeNull();
+  });
+});
+
+describe("alarms in a recording", () => {
+  const violation = (at: number) => ({
+    resource: "row:1",
+    at,
+    kind: "two-holders" as const,
+    first: { holder: "instance-1/client-1", value: "a", nodes: ["lock-1", "lock-2", "lock-3"], validUntil: at + 500 },
+    second: { holder: "instance-2/client-2", value: "b", nodes: ["lock-3", "lock-4", "lock-5"], validUntil: at + 900 },
+  });
+  const alarms: WireAlarm[] = [
+    { runId: 6, atMs: 50, violation: violation(1_050) },
+    { runId: 7, atMs: 150, violation: violation(1_150) },
+    { runId: 7, atMs: 250, violation: violation(1_250) },
+  ];
+  const report = { ticks: frames, locks: { safetyViolations: 2 } } as unknown as Report;
+
+  it("keeps this run's alarms, survives the file round trip, and raises each at its moment in the replay", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report, alarms })!;
+    expect(recording.alarms?.map((a) => a.atMs)).toEqual([150, 250]);
+    const parsed = parseRecording(JSON.stringify(recording));
+    if (!parsed.ok) throw new Error(parsed.message);
+    // After two frames the run's clock is at 200 ms: the alarm at 150 ms has sounded, the one at 250 ms not yet.
+    expect(replayView(parsed.recording, 2).alarms.map((a) => a.atMs)).toEqual([150]);
+    expect(replayView(parsed.recording, 3).alarms.map((a) => a.atMs)).toEqual([150, 250]);
+    expect(replayView(parsed.recording, 0).alarms).toEqual([]);
+  });
+
+  it("replays a recording saved before alarms existed, with none", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report })!;
+    const { alarms: _dropped, ...older } = recording;
+    const parsed = parseRecording(JSON.stringify(older));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(replayView(parsed.recording, 3).alarms).toEqual([]);
+  });
+
+  it("refuses a file whose alarms are malformed, naming where", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report, alarms })!;
+    const broken = { ...recording, alarms: [{ runId: 7, atMs: "soon" }] };
+    const parsed = parseRecording(JSON.stringify(broken));
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.message).toMatch(/alarms\.0\.atMs/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Saving a run as a recording (lib/recording.ts's format) and giving it to the user as a file.
  */
-import type { WireNode, WireRunState } from "@/lib/protocol";
+import type { WireAlarm, WireNode, WireRunState } from "@/lib/protocol";
 import { RECORDING_FORMAT, RECORDING_VERSION, type Recording } from "@/lib/recording";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
 import { entriesOfRun } from "../shell/annotations";
@@ -13,6 +13,8 @@ export interface RecordingSource {
   /** Node snapshots with ms since t = 0 of the run, the first one at (or near) 0. */
   nodeTimeline: readonly { atMs: number; nodes: WireNode[] }[];
   report: Report | null;
+  /** The alarms the page has heard (of this run and maybe earlier ones). */
+  alarms?: readonly WireAlarm[];
 }
 
 /** A recording of the current (or last) run; null when there is no run with frames to save. */
@@ -32,6 +34,7 @@ export function buildRecording(source: RecordingSource, savedAt = new Date()): R
     log: entriesOfRun(source.log, run.runId),
     nodes: source.nodeTimeline.map((entry) => ({ atMs: entry.atMs, nodes: entry.nodes })),
     report,
+    alarms: (source.alarms ?? []).filter((alarm) => alarm.runId === run.runId),
   };
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { WireNode, WireRunState } from "@/lib/protocol";
+import type { WireAlarm, WireNode, WireRunState } from "@/lib/protocol";
 import { parseRecording, type Recording } from "@/lib/recording";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
 
@@ -12,6 +12,8 @@ export interface LabView {
   log: LogEntry[];
   report: Report | null;
   nodes: WireNode[] | null;
+  /** Safety alarms raised so far (a replay shows each at its moment, as the live page did). */
+  alarms: readonly WireAlarm[];
 }
 
 export const REPLAY_SPEEDS = [0.5, 1, 2, 4, 8] as const;
@@ -143,5 +145,7 @@ export function replayView(recording: Recording, cursor: number, wallNow = Date.
       return { ...node, since };
     });
   }
-  return { run, frames, log, report: done ? recording.report : null, nodes };
+  const recorded = recording.alarms ?? [];
+  const alarms = done ? recorded : recorded.filter((alarm) => alarm.atMs <= nowMs);
+  return { run, frames, log, report: done ? recording.report : null, nodes, alarms };
 }
