@@ -185,6 +185,7 @@ function LabPage({ boot }: { boot: BootParams }) {
   const stop = useCallback(() => act(() => lab.stopRun()), [act, lab]);
   const expire = useCallback(() => act(() => lab.expireKey()), [act, lab]);
   const crowd = useCallback(() => act(() => lab.releaseCrowd()), [act, lab]);
+  const pause = useCallback((instance: number, ms: number) => act(() => lab.pauseInstance({ instance, ms })), [act, lab]);
   const reset = useCallback(async () => {
     const ok = await confirm.ask({
       title: "Reset the world?",
@@ -504,6 +505,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   onReset={() => void reset()}
                   onExpire={() => void expire()}
                   onCrowd={() => void crowd()}
+                  onPause={(instance, ms) => void pause(instance, ms)}
                   busy={busy}
                   error={actionError}
                   startBlockedReason={editedScenario ? null : "the scenario has problems: see the builder"}

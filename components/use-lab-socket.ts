@@ -12,6 +12,7 @@ import {
   type Ack,
   type ClientToServerEvents,
   type HandshakeAuth,
+  type InstancePauseCommand,
   type NodeActionCommand,
   type RunStartCommand,
   type ServerToClientEvents,
@@ -51,6 +52,8 @@ export interface LabSocket {
   resetLab(): Promise<Ack<Record<string, never>>>;
   expireKey(): Promise<Ack<Record<string, never>>>;
   releaseCrowd(): Promise<Ack<{ clients: number }>>;
+  /** A simulated GC pause of one instance's lock holder, now; answers with what was armed. */
+  pauseInstance(command: InstancePauseCommand): Promise<Ack<InstancePauseCommand>>;
 }
 
 export interface LabSocketOptions {
@@ -192,6 +195,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const resetLab = useCallback(() => send<Record<string, never>>("lab:reset", {}), [send]);
   const expireKey = useCallback(() => send<Record<string, never>>("key:expire", {}), [send]);
   const releaseCrowd = useCallback(() => send<{ clients: number }>("crowd:release", {}), [send]);
+  const pauseInstance = useCallback((command: InstancePauseCommand) => send<InstancePauseCommand>("instance:pause", command), [send]);
 
   return {
     status,
@@ -209,5 +213,6 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     resetLab,
     expireKey,
     releaseCrowd,
+    pauseInstance,
   };
 }

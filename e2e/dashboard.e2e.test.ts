@@ -498,6 +498,41 @@ describe("dashboard", () => {
     }
   }, 150_000);
 
+  it("the GC-pause button pauses instance 1's holder mid-run: the alarm sounds, and the report counts it", async () => {
+    // gc-pause without its scheduled pause: only the button can break the lock.
+    const before = lastRunId();
+    const unpaused: ScenarioInput = {
+      lock: "redlock",
+      waiters: "poll",
+      lockedWork: "increment",
+      lockTtlMs: 1000,
+      instances: 2,
+      durationMs: 6000,
+      db: { readLatencyMs: 50, writeLatencyMs: 20 },
+      crowd: { profile: "steady", rps: 8, keys: 1, patienceMs: 6000 },
+    };
+    await page.goto(`${server!.url}/?s=${encodeScenario(unpaused)}`);
+    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    const panel = page.getByTestId("instance-pause");
+    // Nothing to pause before a run.
+    expect(await page.getByTestId("instance-pause-go").isDisabled()).toBe(true);
+    await page.getByTestId("run-start").click();
+    // The engine is up once the counters move; until then the server would say "not started yet".
+    await expect.poll(() => numberIn(page.getByTestId("counter-requests")), { timeout: RUN_TIMEOUT_MS }).toBeGreaterThan(0);
+    expect(await panel.locator("option").allTextContents()).toEqual(["1", "2"]);
+    await page.getByTestId("instance-pause-ms").fill("2500");
+    await page.getByTestId("instance-pause-go").click();
+
+    await page.getByTestId("alarm-banner").waitFor({ timeout: RUN_TIMEOUT_MS });
+    const { runId, report } = await nextReport(before);
+    expect(report.scenario.faults).toEqual([]);
+    expect(report.locks.safetyViolations).toBeGreaterThanOrEqual(1);
+    expect(report.db.lostUpdates).toBeGreaterThanOrEqual(1);
+    expect((alarmsByRun.get(runId) ?? []).length).toBe(report.locks.safetyViolations);
+    expect(await page.getByTestId("alarm-banner").getAttribute("data-holder-a")).toMatch(/^instance-1\//);
+    expect(await page.getByTestId("run-error").count()).toBe(0);
+  }, 90_000);
+
   it.skipIf(!UPDATE_SCREENSHOTS)("writes the README screenshots (UPDATE_SCREENSHOTS=1)", async () => {
     // Pages whose socket can be frozen: at the moment worth showing, they stop hearing the server and
     // keep that moment on screen for as long as a screenshot takes on a busy machine.
@@ -626,5 +661,10 @@ describe("dashboard", () => {
     expect(await numberIn(summaryField("summary-db", "reads"))).toBe(serverReport.db.reads);
     expect(await numberIn(page.getByTestId("counter-requests"))).toBe(recording.frames.reduce((sum, frame) => sum + frame.arrivals, 0));
     expect(await page.getByTestId("run-start").isDisabled()).toBe(true);
+    // The run's alarms sound again in the replay, as many as the report counted.
+    expect(recording.alarms?.length).toBe(serverReport.locks.safetyViolations);
+    if (serverReport.locks.safetyViolations > 0) {
+      await expect.poll(() => numberIn(page.getByTestId("alarm-banner").getByTestId("alarm-count")), { timeout: UI_TIMEOUT_MS }).toBe(serverReport.locks.safetyViolations);
+    }
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 /** The page's node commands are checked exactly as a scenario's faults are. */
 import { describe, expect, it } from "vitest";
-import { NODE_ACTIONS, nodeActionCommandSchema, wireNodeEventSchema } from "./protocol";
+import { instancePauseCommandSchema, NODE_ACTIONS, nodeActionCommandSchema, wireNodeEventSchema } from "./protocol";
 import { NODE_FAULT_ACTIONS } from "./scenario";
 
 const issues = (input: unknown) => {
@@ -54,5 +54,14 @@ describe("node events on the wire", () => {
     };
     expect(wireNodeEventSchema.parse(event)).toEqual(event);
     expect(wireNodeEventSchema.safeParse({ ...event, name: "node:sneeze" }).success).toBe(false);
+  });
+});
+
+describe("instance:pause", () => {
+  it("takes an instance and a pause in ms, by the scenario's own rules, and nothing else", () => {
+    expect(instancePauseCommandSchema.parse({ instance: 2, ms: 2500 })).toEqual({ instance: 2, ms: 2500 });
+    for (const bad of [{ instance: 0, ms: 100 }, { instance: 17, ms: 100 }, { instance: 1, ms: 0 }, { instance: 1, ms: 1.5 }, { instance: 1 }, { instance: 1, ms: 100, node: "lock-1" }]) {
+      expect(instancePauseCommandSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 });

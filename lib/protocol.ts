@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { LogEntry, Report, SafetyViolation, TickFrame } from "./report";
-import { NODE_FAULT_ACTIONS, nodeFaultOptionShape, refineNodeFaultFields, type Scenario } from "./scenario";
+import { instanceIndexSchema, NODE_FAULT_ACTIONS, nodeFaultOptionShape, pauseMsSchema, refineNodeFaultFields, type Scenario } from "./scenario";
 
 /** Bumped on every incompatible change; the page refuses to talk to a server that speaks another one. */
 export const PROTOCOL_VERSION = 3;
@@ -108,6 +108,14 @@ export const runStartCommandSchema = z.strictObject({
   timeScale: z.number().min(1).max(10).optional(),
 });
 export type RunStartCommand = z.infer<typeof runStartCommandSchema>;
+
+/**
+ * A simulated stop-the-world pause of one engine instance, now: the scenario's `pause` fault from
+ * the page, with the same rules (instance 1…16, ms ≥ 1). It takes hold of the instance's current
+ * lock holder, or its next one, between its read and its write.
+ */
+export const instancePauseCommandSchema = z.strictObject({ instance: instanceIndexSchema, ms: pauseMsSchema });
+export type InstancePauseCommand = z.infer<typeof instancePauseCommandSchema>;
 
 /** Commands that carry nothing. */
 export const emptyCommandSchema = z.strictObject({});
@@ -213,4 +221,6 @@ export interface ClientToServerEvents {
   "key:expire": (command: EmptyCommand, ack: AckCallback<Record<string, never>>) => void;
   /** A sneaker-drop wave arrives now; answers with its size. */
   "crowd:release": (command: EmptyCommand, ack: AckCallback<{ clients: number }>) => void;
+  /** A simulated GC pause of one engine instance's lock holder (the current one or its next). */
+  "instance:pause": (command: InstancePauseCommand, ack: AckCallback<InstancePauseCommand>) => void;
 }

@@ -110,7 +110,9 @@ export const nodeIdSchema = z
   .string()
   .regex(/^(cache|lock-[1-7])$/, 'must be "cache" or "lock-1" … "lock-7"');
 
-const instanceIndexSchema = z.number().int().min(1).max(LIMITS.maxInstances);
+export const instanceIndexSchema = z.number().int().min(1).max(LIMITS.maxInstances);
+/** How long a simulated stop-the-world pause lasts: a scenario's `pause` fault and the page's button. */
+export const pauseMsSchema = positiveMs();
 
 /** The options of a node fault, without its time: what a scenario's fault and the page's button share. */
 export const nodeFaultOptionShape = {
@@ -164,7 +166,7 @@ const instanceFaultSchema = z
     instance: instanceIndexSchema,
     action: z.enum(INSTANCE_FAULT_ACTIONS),
     /** pause: how long the holder's work stops (a simulated stop-the-world pause). */
-    ms: positiveMs().optional(),
+    ms: pauseMsSchema.optional(),
   })
   .superRefine((fault, ctx) => {
     if (fault.action === "pause" && fault.ms === undefined) {

@@ -3,6 +3,7 @@
 import { useId, type ReactNode } from "react";
 import type { WireRunState } from "@/lib/protocol";
 import { useNow } from "../use-now";
+import { InstancePause } from "./instance-pause";
 
 /** The slow-motion steps offered, in order; `s` cycles through them (see `nextSlowMotion`). */
 export const SLOW_MOTION_STEPS = [1, 2, 3, 5, 10] as const;
@@ -27,6 +28,8 @@ export interface RunControlsProps {
   onReset(): void;
   onExpire(): void;
   onCrowd(): void;
+  /** A simulated GC pause of one instance's lock holder; without it the panel is not shown. */
+  onPause?(instance: number, ms: number): void;
   /** A command is on its way: every button waits. */
   busy?: boolean;
   /** The last command's refusal, in words. */
@@ -50,7 +53,7 @@ function Key({ children }: { children: ReactNode }) {
   );
 }
 
-/** Start, stop, reset, the two live interventions and slow motion, with the run's status line. */
+/** Start, stop, reset, the live interventions (expire, crowd, GC pause) and slow motion, with the run's status line. */
 export function RunControls({
   run,
   canControl,
@@ -62,6 +65,7 @@ export function RunControls({
   onReset,
   onExpire,
   onCrowd,
+  onPause,
   busy = false,
   error = null,
   startBlockedReason = null,
@@ -138,6 +142,8 @@ export function RunControls({
           ↺ Reset world
         </button>
       </div>
+
+      {onPause && canControl && <InstancePause run={run} canCommand={canCommand} onPause={onPause} />}
 
       {startBlockedReason && !running && canControl && (
         <p className="text-lg text-amber-200">

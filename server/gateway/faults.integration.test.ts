@@ -196,6 +196,33 @@ describe("alarms", () => {
   });
 });
 
+describe("the GC-pause button: instance:pause", () => {
+  it("pauses instance 1's holder mid-run past its TTL: the same alarm and lost updates as the scheduled fault, counted alike", async () => {
+    const preset = findPreset("gc-pause")!;
+    const { faults: _scheduled, ...scenario } = presetScenario(preset, 1);
+    const page = await join();
+    expect(errorOf(await page.send("run:start", { scenario: { ...scenario, faults: [] } }))).toBeNull();
+    // The engine is up once frames flow (the button stays refused until then, "not started yet").
+    expect(await waitUntil(() => page.frames.length > 0, 30_000)).toBe(true);
+    // Refused before anything is armed: an instance this run does not have, and a pause of 0 ms.
+    const tooFar = await page.send("instance:pause", { instance: 3, ms: 2500 });
+    expect(errorOf(tooFar)).toMatchObject({ code: "NO_SUCH_INSTANCE", message: expect.stringMatching(/pause one of 1–2/) });
+    expect(errorOf(await page.send("instance:pause", { instance: 1, ms: 0 }))).toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/^instance:pause: ms/) });
+    expect(await page.send("instance:pause", { instance: 1, ms: 2500 })).toEqual({ data: { instance: 1, ms: 2500 } });
+
+    expect(await waitUntil(() => page.reports.length > 0, 60_000)).toBe(true);
+    const report = page.reports[0]!.report;
+    expect(report.locks.safetyViolations).toBeGreaterThanOrEqual(1);
+    expect(report.db.staleWritesAccepted).toBeGreaterThanOrEqual(1);
+    expect(report.db.lostUpdates).toBeGreaterThanOrEqual(1);
+    expect(page.alarms).toHaveLength(report.locks.safetyViolations);
+    expect(page.alarms.some((a) => a.violation.kind === "write-after-validity" && a.violation.first.holder.startsWith("instance-1/"))).toBe(true);
+    expect(page.log.some((e) => /^pause instance-1 for 2500 ms by hand — simulated/.test(e.text))).toBe(true);
+    // After the run there is nothing to pause.
+    expect(errorOf(await page.send("instance:pause", { instance: 1, ms: 2500 }))).toMatchObject({ code: "NO_RUN" });
+  });
+});
+
 describe("a preset's node options on the lab's long-lived nodes", () => {
   it("restart-without-persistence's fsync-always beat runs from the page: lock-3 switches to AOF, and back when the next scenario names none", async () => {
     const preset = findPreset("restart-without-persistence")!;

@@ -1,5 +1,5 @@
-/** Socket handlers for the run: start, stop, reset the world, expire the hot key, release a crowd. */
-import { emptyCommandSchema, runStartCommandSchema, type RunMeta } from "../../lib/protocol";
+/** Socket handlers for the run: start, stop, reset the world, expire the hot key, release a crowd, pause an instance. */
+import { emptyCommandSchema, instancePauseCommandSchema, runStartCommandSchema, type RunMeta } from "../../lib/protocol";
 import type { LabController } from "../lab/controller";
 import type { NodeManager } from "../nodes/types";
 import { command, type CommandGate, type CommandLogger } from "./command";
@@ -69,5 +69,13 @@ export function registerLabHandlers(socket: LabSocket, deps: LabHandlerDeps): vo
   socket.on(
     "crowd:release",
     command("crowd:release", emptyCommandSchema, () => ({ clients: lab.releaseCrowd() }), log, gate),
+  );
+
+  socket.on(
+    "instance:pause",
+    command("instance:pause", instancePauseCommandSchema, ({ instance, ms }) => {
+      lab.pauseInstance(instance, ms);
+      return { instance, ms };
+    }, log, gate),
   );
 }

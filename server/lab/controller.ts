@@ -159,6 +159,11 @@ export class LabController {
     return this.run.releaseCrowdNow();
   }
 
+  pauseInstance(instance: number, ms: number): void {
+    if (!this.run) throw new LabError("NO_RUN", "start a run first: a pause takes hold of a lock holder, and holders only exist during a run");
+    this.run.pauseInstanceNow(instance, ms);
+  }
+
   private isRunning(): boolean {
     return this.state.status === "running";
   }

@@ -137,6 +137,28 @@ export class ScenarioRun {
     return wave.length;
   }
 
+  /**
+   * Runtime command: a simulated stop-the-world pause of one instance, as the scenario's `pause`
+   * fault does. Refused (with what to do) for an instance this run does not have or that crashed.
+   */
+  pauseInstanceNow(instance: number, ms: number): void {
+    if (this.t0 === 0) throw new LabError("RUN_NOT_STARTED", "the run has not started yet");
+    const target = this.instances[instance - 1];
+    if (!target) {
+      throw new LabError("NO_SUCH_INSTANCE", `this run has ${this.instances.length} engine instance${this.instances.length === 1 ? "" : "s"}: pause one of 1–${this.instances.length}`);
+    }
+    if (!target.isAlive) throw new LabError("INSTANCE_DOWN", `instance-${instance} has crashed in this run: there is no holder left to pause`);
+    this.armPause(instance, ms, " by hand");
+  }
+
+  private armPause(instance: number, ms: number, how: string): void {
+    this.instances[instance - 1]!.pause(ms);
+    this.note(
+      "fault",
+      `pause instance-${instance} for ${ms} ms${how} — simulated stop-the-world pause: its current or next lock holder stops between read and write; its timers and connections run on`,
+    );
+  }
+
   private async run(): Promise<Report> {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     try {
@@ -384,13 +406,9 @@ export class ScenarioRun {
             (error: unknown) => this.note("fault-failed", `${label}: ${describeError(error).message}`),
           );
         } else if (fault.action === "pause") {
-          const instance = this.instances[fault.instance - 1];
           const ms = fault.ms ?? 0;
-          instance?.pause(ms);
-          this.note(
-            "fault",
-            `pause instance-${fault.instance} for ${ms} ms — simulated stop-the-world pause: its current or next lock holder stops between read and write; its timers and connections run on`,
-          );
+          if (this.instances[fault.instance - 1]?.isAlive) this.armPause(fault.instance, ms, "");
+          else this.note("fault-failed", `pause instance-${fault.instance}: it has crashed in this run, so nothing is left to pause`);
         } else {
           const instance = this.instances[fault.instance - 1];
           instance?.crash();
