@@ -390,6 +390,12 @@ const INVALID_CASES: InvalidCase[] = [
     message: /fencing guards the database write of lockedWork "increment"/,
   },
   {
+    name: "a pause without a lock",
+    input: { faults: [{ atMs: 0, instance: 1, action: "pause", ms: 3000 }] },
+    field: "faults.0.action",
+    message: /a pause takes hold of a lock holder, and with lock "none" nobody holds one: choose a lock/,
+  },
+  {
     name: "fencing without a lock",
     input: { lockedWork: "increment", fencing: true },
     field: "fencing",
@@ -593,7 +599,8 @@ describe("parseScenario accepts every valid value", () => {
       { atMs: 11, instance: 2, action: "pause", ms: 3000 },
       { atMs: 12, instance: 4, action: "pause", ms: 1 },
     ];
-    expect(parsedOk({ faults }).faults).toStrictEqual(faults);
+    // A pause takes hold of a lock holder: the scenario takes a lock.
+    expect(parsedOk({ lock: "redlock", faults }).faults).toStrictEqual(faults);
   });
 
   it("accepts the safety lab's keys, each value", () => {
@@ -628,7 +635,7 @@ describe("parseScenario accepts every valid value", () => {
     const faults = INSTANCE_FAULT_ACTIONS.flatMap((action) =>
       [1, 2, 3, 4].map((instance) => ({ atMs: 500, instance, action, ...(action === "pause" ? { ms: 3000 } : {}) })),
     );
-    expect(parsedOk({ faults }).faults).toStrictEqual(faults);
+    expect(parsedOk({ lock: "local", faults }).faults).toStrictEqual(faults);
     const last = [{ atMs: 0, instance: LIMITS.maxInstances, action: "crash" }];
     expect(parsedOk({ instances: LIMITS.maxInstances, faults: last }).faults).toStrictEqual(last);
   });

@@ -286,6 +286,13 @@ export const scenarioSchema = z
           }
         });
       }
+      if ("instance" in fault && fault.action === "pause" && scenario.lock === "none") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["faults", index, "action"],
+          message: 'a pause takes hold of a lock holder, and with lock "none" nobody holds one: choose a lock',
+        });
+      }
       if ("instance" in fault && fault.instance > scenario.instances) {
         ctx.addIssue({
           code: "custom",

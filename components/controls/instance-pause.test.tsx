@@ -5,7 +5,7 @@ import { defaultScenario } from "@/lib/scenario";
 import { DEFAULT_PAUSE_MS, InstancePause, pauseProblem } from "./instance-pause";
 
 const noop = () => undefined;
-const scenario = { ...defaultScenario(), instances: 3, lockTtlMs: 1000 };
+const scenario = { ...defaultScenario(), lock: "redlock" as const, instances: 3, lockTtlMs: 1000 };
 const running: WireRunState = { status: "running", runId: 2, scenario, meta: {}, startedAt: 1000 };
 
 function text(html: string): string {
@@ -39,9 +39,15 @@ describe("InstancePause", () => {
     expect(html).toContain(`value="${DEFAULT_PAUSE_MS}"`);
     const words = text(html);
     expect(words).toContain("SIMULATED");
-    expect(words).toMatch(/nothing is really stopped/);
+    expect(words).toMatch(/Simulated: the instances share one Node process/);
     expect(words).toContain("Longer than the lock's TTL (1000 ms)");
     expect(html).not.toMatch(/data-testid="instance-pause-go"[^>]*disabled=""/);
+  });
+
+  it("says there is no holder to pause in a run without a lock", () => {
+    const html = renderToString(<InstancePause run={{ ...running, scenario: { ...scenario, lock: "none" } }} canCommand onPause={noop} />);
+    expect(html).toMatch(/data-testid="instance-pause-go"[^>]*disabled=""/);
+    expect(text(html)).toContain("This run takes no lock: there is no holder to pause");
   });
 
   it("is off while a command is on its way or the page may not command", () => {

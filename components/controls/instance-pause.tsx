@@ -35,7 +35,11 @@ export function InstancePause({ run, canCommand, onPause }: InstancePauseProps) 
   const [msText, setMsText] = useState(String(DEFAULT_PAUSE_MS));
   // A run with fewer instances than the last one picked: fall back to the first.
   const chosen = instance <= instances ? instance : 1;
-  const problem = running ? pauseProblem(chosen, msText, instances) : "Start a run first";
+  const problem = !running
+    ? "Start a run first"
+    : run.scenario.lock === "none"
+      ? "This run takes no lock: there is no holder to pause"
+      : pauseProblem(chosen, msText, instances);
   const ttl = running ? run.scenario.lockTtlMs : null;
 
   return (
@@ -84,14 +88,13 @@ export function InstancePause({ run, canCommand, onPause }: InstancePauseProps) 
           onClick={() => onPause(chosen, Number(msText))}
           className="h-11 rounded-lg bg-amber-400 px-4 text-lg font-bold text-slate-950 hover:bg-amber-300 disabled:cursor-not-allowed disabled:bg-slate-800 disabled:text-slate-500"
         >
-          ⏸ Pause
+          Pause
         </button>
       </div>
       <p className="text-base leading-snug text-slate-400">
-        The instance&apos;s current lock holder — or its next — stops between reading the row and writing it, as if
-        its process froze in a long garbage collection. Its timers and connections run on: the instances share one
-        Node process here, so nothing is really stopped.
-        {ttl !== null && <> Longer than the lock&apos;s TTL ({ttl} ms) and the holder wakes up past its validity — and still writes.</>}
+        Stops this instance&apos;s lock holder (the current one, or its next) between its read and its write, like a
+        long garbage collection. Simulated: the instances share one Node process, so their timers and connections run on.
+        {ttl !== null && <> Longer than the lock&apos;s TTL ({ttl} ms), and the holder writes after its lock is gone.</>}
       </p>
       {running && problem && <p className="text-base text-amber-200">{problem}</p>}
     </fieldset>

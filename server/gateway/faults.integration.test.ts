@@ -220,6 +220,11 @@ describe("the GC-pause button: instance:pause", () => {
     expect(page.log.some((e) => /^pause instance-1 for 2500 ms by hand — simulated/.test(e.text))).toBe(true);
     // After the run there is nothing to pause.
     expect(errorOf(await page.send("instance:pause", { instance: 1, ms: 2500 }))).toMatchObject({ code: "NO_RUN" });
+    // Nor in a run that takes no lock.
+    const before = page.frames.length;
+    expect(errorOf(await page.send("run:start", { scenario: { lock: "none", durationMs: 1500, crowd: { profile: "steady", rps: 2 } } }))).toBeNull();
+    expect(await waitUntil(() => page.frames.length > before, 30_000)).toBe(true);
+    expect(errorOf(await page.send("instance:pause", { instance: 1, ms: 2500 }))).toMatchObject({ code: "NO_LOCK", message: expect.stringMatching(/no holder to pause/) });
   });
 });
 

@@ -143,6 +143,9 @@ export class ScenarioRun {
    */
   pauseInstanceNow(instance: number, ms: number): void {
     if (this.t0 === 0) throw new LabError("RUN_NOT_STARTED", "the run has not started yet");
+    if (this.scenario.lock === "none") {
+      throw new LabError("NO_LOCK", 'this run takes no lock, so there is no holder to pause: run a scenario with a lock (e.g. "redlock")');
+    }
     const target = this.instances[instance - 1];
     if (!target) {
       throw new LabError("NO_SUCH_INSTANCE", `this run has ${this.instances.length} engine instance${this.instances.length === 1 ? "" : "s"}: pause one of 1–${this.instances.length}`);
