@@ -21,7 +21,7 @@ import {
 } from "recharts";
 import type { TickFrame } from "@/lib/report";
 import { shortLabel, toChartRows, type ChartRow } from "./chart-data";
-import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "./palette";
+import { OKABE_ITO, OUTCOME_COLORS, SERIES_GREY, SERIES_ORANGE, SERIES_SKY_BLUE, SERIES_YELLOW } from "./palette";
 
 export interface ChartAnnotation {
   /** Ms since t = 0. */
@@ -77,8 +77,8 @@ const ChartGrid = memo(function ChartGrid({
   const dots = useMemo(
     () => ({
       hitPct: isolatedDot(rows, "hitPct", OKABE_ITO.bluishGreen),
-      p50: isolatedDot(rows, "p50", OKABE_ITO.skyBlue),
-      p99: isolatedDot(rows, "p99", OKABE_ITO.orange),
+      p50: isolatedDot(rows, "p50", SERIES_SKY_BLUE),
+      p99: isolatedDot(rows, "p99", SERIES_ORANGE),
     }),
     [rows],
   );
@@ -122,7 +122,7 @@ const ChartGrid = memo(function ChartGrid({
         {(axes) => (
           <LineChart data={rows} margin={MARGIN}>
             {axes("reads/s")}
-            <Line dataKey="dbReads" name="reads submitted" type="stepAfter" stroke={OKABE_ITO.orange} strokeWidth={3} dot={false} isAnimationActive={false} />
+            <Line dataKey="dbReads" name="reads submitted" type="stepAfter" stroke={SERIES_ORANGE} strokeWidth={3} dot={false} isAnimationActive={false} />
             <Line dataKey="dbReadsFailed" name="reads failed" type="stepAfter" stroke={OKABE_ITO.vermillion} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
           </LineChart>
         )}
@@ -154,8 +154,8 @@ const ChartGrid = memo(function ChartGrid({
         {(axes) => (
           <LineChart data={rows} margin={MARGIN}>
             {axes("ms")}
-            <Line dataKey="p50" name="p50" type="stepAfter" stroke={OKABE_ITO.skyBlue} strokeWidth={3} dot={dots.p50} connectNulls={false} isAnimationActive={false} />
-            <Line dataKey="p99" name="p99" type="stepAfter" stroke={OKABE_ITO.orange} strokeWidth={3} dot={dots.p99} connectNulls={false} isAnimationActive={false} />
+            <Line dataKey="p50" name="p50" type="stepAfter" stroke={SERIES_SKY_BLUE} strokeWidth={3} dot={dots.p50} connectNulls={false} isAnimationActive={false} />
+            <Line dataKey="p99" name="p99" type="stepAfter" stroke={SERIES_ORANGE} strokeWidth={3} dot={dots.p99} connectNulls={false} isAnimationActive={false} />
           </LineChart>
         )}
       </ChartCard>
@@ -164,7 +164,7 @@ const ChartGrid = memo(function ChartGrid({
         {(axes) => (
           <LineChart data={rows} margin={MARGIN}>
             {axes("/s")}
-            <Line dataKey="lockAttempts" name="attempts" type="stepAfter" stroke={OKABE_ITO.grey} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
+            <Line dataKey="lockAttempts" name="attempts" type="stepAfter" stroke={SERIES_GREY} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
             <Line dataKey="lockContended" name="contended" type="stepAfter" stroke={SERIES_YELLOW} strokeWidth={2} dot={false} isAnimationActive={false} />
             <Line dataKey="lockFailed" name="failed" type="stepAfter" stroke={OKABE_ITO.vermillion} strokeWidth={3} dot={false} isAnimationActive={false} />
             {/* Grants are rare next to contention: a dot marks every tick that had one. */}

@@ -22,6 +22,15 @@ export const OKABE_ITO = {
  */
 export const SERIES_YELLOW = "var(--series-yellow)";
 
+/**
+ * The same for the other colours drawn as thin lines: on white, orange and sky blue are 2.2:1 and
+ * grey 2.7:1, below WCAG's 3:1 for graphics, so the light theme darkens each within its hue
+ * (#B07800 3.6:1, #2F86C2 3.8:1, #7A7A7A 4.1:1). Areas and fills keep the originals.
+ */
+export const SERIES_ORANGE = "var(--series-orange)";
+export const SERIES_SKY_BLUE = "var(--series-sky-blue)";
+export const SERIES_GREY = "var(--series-grey)";
+
 /** Request outcomes, in stacking order (good at the bottom, failures on top). */
 export const OUTCOME_COLORS = {
   hit: OKABE_ITO.bluishGreen,
