@@ -29,11 +29,12 @@ export interface Preset {
 const STAGE_CROWD = { profile: "sneaker-drop", clients: 3000, expireAtMs: 1000, arrivalMs: 500, patienceMs: 5000 } as const;
 
 /**
- * The safety presets' two clients, one per instance: with the default seed (42) client 1 (instance 1)
- * arrives at t ≈ 1024 ms and takes the lock; client 2 (instance 2) arrives at t ≈ 1224 ms and queues
- * behind it. (Two clients arriving in the same millisecond race for the lock, and either may win.)
+ * The safety presets' two clients, one per instance, evenly spread whatever the seed: client 1
+ * (instance 1) arrives at t = 1000 ms, as the key expires, and takes the lock; client 2 (instance 2)
+ * arrives at t = 1300 ms and queues behind it. (At random, two clients may land in the same
+ * millisecond and race for the lock.)
  */
-const SAFETY_CROWD = { clients: 2, arrivalMs: 300 } as const;
+const SAFETY_CROWD = { clients: 2, arrivalMs: 600, arrivalSpread: "even" } as const;
 /** Client 1 stops for 4 s after its read, well within its 8 s validity: it holds the lock while the faults strike. */
 const PAUSE_FIRST: Fault = { atMs: 0, instance: 1, action: "pause", ms: 4000 };
 /** lock-4 and lock-5 are down while client 1 takes the lock (so it holds A, B, C) and come back empty. */

@@ -45,6 +45,7 @@ const EXPECTED_DEFAULTS: Scenario = {
     clients: 10_000,
     expireAtMs: 1000,
     arrivalMs: 500,
+    arrivalSpread: "random",
     patienceMs: 5000,
     rps: 500,
     fromRps: 100,

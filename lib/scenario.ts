@@ -26,6 +26,8 @@ export const WAITER_POLICIES = ["fail-fast", "poll", "serve-stale", "notify"] as
 export const ON_LOCK_ERROR = ["wait", "bypass"] as const;
 export const CROWD_PROFILES = ["sneaker-drop", "steady", "ramp"] as const;
 export const KEY_DISTRIBUTIONS = ["uniform", "zipf"] as const;
+/** How a sneaker drop's crowd spreads over its arrival window: at random (from the seed), or evenly. */
+export const ARRIVAL_SPREADS = ["random", "even"] as const;
 export const NODE_FAULT_ACTIONS = ["crash", "start", "freeze", "thaw", "partition", "heal", "latency", "restart", "clock-jump"] as const;
 export const INSTANCE_FAULT_ACTIONS = ["crash", "pause"] as const;
 /** What the lock protects: a cache fill (the stampede story) or a read-modify-write of one row (the safety lab). */
@@ -91,6 +93,12 @@ const crowdSchema = z.strictObject({
   expireAtMs: ms().default(1000),
   /** Sneaker drop: arrivals spread uniformly over this window from the expiry. @default 500 */
   arrivalMs: ms().default(500),
+  /**
+   * Sneaker drop: "random" — each arrival at a random moment of the window (from the seed); "even" —
+   * client i (0-based) at exactly expireAtMs + i × arrivalMs / clients, whatever the seed: for the
+   * safety presets, whose two clients must come in a known order. @default "random"
+   */
+  arrivalSpread: z.enum(ARRIVAL_SPREADS).default("random"),
   /** How long a client waits for a value before giving up. @default 5000 */
   patienceMs: positiveMs().default(5000),
   /** Steady: arrivals per second. @default 500 */

@@ -1,5 +1,6 @@
 import {
   CROWD_PROFILES,
+  ARRIVAL_SPREADS,
   KEY_DISTRIBUTIONS,
   LIMITS,
   LOCKED_WORK,
@@ -344,6 +345,10 @@ export const GROUPS: readonly GroupDef[] = [
         step: 100,
         unused: (view) => (view.crowd.profile === "sneaker-drop" ? null : `only a sneaker drop uses it (profile is ${String(view.crowd.profile)})`),
       }),
+      choice("crowd.arrivalSpread", "Arrival spread", "How the drop's crowd spreads over its window.", ARRIVAL_SPREADS, {
+        random: "Each client at a random moment of the window (the seed decides).",
+        even: "Evenly spaced, in client order, whatever the seed: a known order for the safety stories.",
+      }, { unused: (view) => (view.crowd.profile === "sneaker-drop" ? null : `only a sneaker drop uses it (profile is ${String(view.crowd.profile)})`) }),
       ms("crowd.patienceMs", "Patience", "How long a client waits for an answer before giving up.", { min: 1, step: 500 }),
       {
         kind: "number",

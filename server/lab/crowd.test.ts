@@ -59,6 +59,17 @@ describe("planArrivals: sneaker-drop", () => {
     expect(new Set(arrivals.map((a) => a.atMs))).toEqual(new Set([700]));
   });
 
+  it("arrivalSpread even: client i at exactly expireAtMs + i × arrivalMs / clients, the same for every seed", () => {
+    const crowd = { profile: "sneaker-drop" as const, clients: 4, expireAtMs: 1000, arrivalMs: 600, arrivalSpread: "even" as const };
+    const times = (seed: number) => plan(crowd, seed).map((a) => a.atMs);
+    expect(times(1)).toEqual([1000, 1150, 1300, 1450]);
+    for (const seed of [2, 42, 999]) expect(times(seed)).toEqual(times(1));
+    // The safety presets' pair: one at the expiry, the next 300 ms later.
+    expect(plan({ ...crowd, clients: 2 }, 7).map((a) => a.atMs)).toEqual([1000, 1300]);
+    // A wave released by hand spreads the same way from its own start.
+    expect(planWave(scenario({ ...crowd, clients: 2 }), 4200, seededRandom(3)).map((a) => a.atMs)).toEqual([4200, 4500]);
+  });
+
   it("keeps arrivals past durationMs when the drop window runs over it", () => {
     const arrivals = plan({ profile: "sneaker-drop", clients: 1000, expireAtMs: 900, arrivalMs: 500 }, 1, 1000);
     expect(arrivals).toHaveLength(1000);

@@ -11,7 +11,8 @@ export interface Arrival {
 
 /**
  * The crowd's schedule, decided up front from the seed so that a run can be replayed:
- * - sneaker-drop: `clients` arrivals uniform in [expireAtMs, expireAtMs + arrivalMs);
+ * - sneaker-drop: `clients` arrivals in [expireAtMs, expireAtMs + arrivalMs), uniform at random or
+ *   evenly spaced (`arrivalSpread`);
  * - steady: a Poisson process at `rps` over the run;
  * - ramp: a Poisson process whose rate climbs linearly from `fromRps` to `toRps`.
  */
@@ -30,7 +31,7 @@ export function planWave(scenario: Pick<Scenario, "crowd">, fromMs: number, rand
   const { crowd } = scenario;
   const keys = keyPicker(crowd.keys, crowd.keyDistribution, random.fork("keys"));
   const kinds = random.fork("kinds");
-  const times = Array.from({ length: crowd.clients }, () => fromMs + random.next() * crowd.arrivalMs).sort((a, b) => a - b);
+  const times = dropTimes(crowd, fromMs, random);
   return times.map((atMs) => ({ atMs, key: keys(), kind: kinds.next() < crowd.writeRatio ? "write" : "read" }));
 }
 
@@ -38,7 +39,7 @@ function arrivalTimes(scenario: Pick<Scenario, "crowd" | "durationMs">, random: 
   const { crowd, durationMs } = scenario;
   switch (crowd.profile) {
     case "sneaker-drop":
-      return Array.from({ length: crowd.clients }, () => crowd.expireAtMs + random.next() * crowd.arrivalMs).sort((a, b) => a - b);
+      return dropTimes(crowd, crowd.expireAtMs, random);
     case "steady":
       return poisson(() => crowd.rps, Math.max(crowd.rps, 0), durationMs, random);
     case "ramp": {
@@ -46,6 +47,12 @@ function arrivalTimes(scenario: Pick<Scenario, "crowd" | "durationMs">, random: 
       return poisson(rateAt, Math.max(crowd.fromRps, crowd.toRps), durationMs, random);
     }
   }
+}
+
+/** A drop's arrival times from `fromMs`, in order. */
+function dropTimes(crowd: Scenario["crowd"], fromMs: number, random: Random): number[] {
+  if (crowd.arrivalSpread === "even") return Array.from({ length: crowd.clients }, (_, i) => fromMs + (i * crowd.arrivalMs) / crowd.clients);
+  return Array.from({ length: crowd.clients }, () => fromMs + random.next() * crowd.arrivalMs).sort((a, b) => a - b);
 }
 
 /** Lewis–Shedler thinning: candidates at the peak rate, each kept with probability rate(t)/peak. */
