@@ -16,6 +16,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeScenario } from "../lib/permalink";
 import type { ClientToServerEvents, ServerToClientEvents, WireAlarm, WireNode, WireRunState } from "../lib/protocol";
+import { findPreset, presetScenario } from "../lib/presets";
 import { parseRecording } from "../lib/recording";
 import type { Report, TickFrame } from "../lib/report";
 import type { ScenarioInput } from "../lib/scenario";
@@ -501,16 +502,7 @@ describe("dashboard", () => {
   it("the GC-pause button pauses instance 1's holder mid-run: the alarm sounds, and the report counts it", async () => {
     // gc-pause without its scheduled pause: only the button can break the lock.
     const before = lastRunId();
-    const unpaused: ScenarioInput = {
-      lock: "redlock",
-      waiters: "poll",
-      lockedWork: "increment",
-      lockTtlMs: 1000,
-      instances: 2,
-      durationMs: 6000,
-      db: { readLatencyMs: 50, writeLatencyMs: 20 },
-      crowd: { profile: "steady", rps: 8, keys: 1, patienceMs: 6000 },
-    };
+    const unpaused: ScenarioInput = { ...presetScenario(findPreset("gc-pause")!, 1), faults: [] };
     await page.goto(`${server!.url}/?s=${encodeScenario(unpaused)}`);
     await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     const panel = page.getByTestId("instance-pause");

@@ -72,6 +72,21 @@ function twoHolders(report: Report) {
 }
 
 /** The first node event that matches, seen through the manager's onAnyEvent. */
+/** The fix held: never two holders, no violation, and every increment landed. */
+function expectOneHolderAtATime({ report, lost, why }: { report: Report; lost: number; why: string }): void {
+  expect(report.locks.safetyViolations, why).toBe(0);
+  expect(report.violations, why).toEqual([]);
+  expect(report.locks.maxHoldersAtOnce, why).toBe(1);
+  expect(report.db.lostUpdates, why).toBe(0);
+  expect(lost, why).toBe(0);
+}
+
+/** Client 2 waited its turn rather than giving up: instance 1 wrote, then instance 2. */
+function expectBothWroteInTurn({ report, events, why }: { report: Report; events: EngineEvent[]; why: string }): void {
+  expect(report.db.lockedWrites, why).toBe(2);
+  expect(grants(events).map((g) => g.holder.split("/")[0]), why).toEqual(["instance-1", "instance-2"]);
+}
+
 function nextNodeEvent(lab: RealLab, match: (e: LabNodeEvent) => boolean, timeoutMs: number): Promise<LabNodeEvent> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -164,14 +179,9 @@ describe("faults on the node itself: restart and clock jump (no fault proxies, a
       const event = await restarted;
       expect(event.data.detail, why).toMatch(/down \d+ ms \(delayedRestartMs 8000\); back empty/);
       expect(faultNotes(report), why).toContain("fault: restart lock-3 (down at least 8000 ms)");
-      expect(report.locks.safetyViolations, why).toBe(0);
-      expect(report.violations, why).toEqual([]);
-      expect(report.locks.maxHoldersAtOnce, why).toBe(1);
-      expect(report.db.lostUpdates, why).toBe(0);
-      expect(lost, why).toBe(0);
+      expectOneHolderAtATime({ report, lost, why });
       // The fix made client 2 wait its turn, not give up: both wrote, one after the other.
-      expect(report.db.lockedWrites, why).toBe(2);
-      expect(grants(events).map((g) => g.holder.split("/")[0]), why).toEqual(["instance-1", "instance-2"]);
+      expectBothWroteInTurn({ report, events, why });
     });
 
     it("beat 3: lock-3 with fsync-always comes back holding client 1's key (read on its real port): 0 violations, 0 lost", async () => {
@@ -329,13 +339,8 @@ describe("faults on the path: latency and partitions (fault proxies)", () => {
       const { report, events, lost, why } = await runCounted(lab, beat("split-brain", 2));
       await restarted;
       expect(faultNotes(report), why).toContain("fault: restart lock-3 (down at least 8000 ms)");
-      expect(report.locks.safetyViolations, why).toBe(0);
-      expect(report.violations, why).toEqual([]);
-      expect(report.locks.maxHoldersAtOnce, why).toBe(1);
-      expect(report.db.lostUpdates, why).toBe(0);
-      expect(lost, why).toBe(0);
-      expect(report.db.lockedWrites, why).toBe(2);
-      expect(grants(events).map((g) => g.holder.split("/")[0]), why).toEqual(["instance-1", "instance-2"]);
+      expectOneHolderAtATime({ report, lost, why });
+      expectBothWroteInTurn({ report, events, why });
     });
   });
 });
