@@ -328,7 +328,7 @@ describe("faults on the path: latency and partitions (fault proxies)", () => {
       // The split is per instance: instance 1 could not reach D and E, instance 2 could.
       const [first, second] = grants(events);
       const vote = (g: Grant | undefined, node: string) => g?.votes.find((x) => x.nodeId === node)?.vote;
-      expect(first?.holder, why).toBe(v!.first.holder);
+      expect(first?.holder, why).toBe(v.first.holder);
       expect([vote(first, "lock-4"), vote(first, "lock-5")], why).not.toContain("for");
       expect([vote(second, "lock-4"), vote(second, "lock-5")], why).toEqual(["for", "for"]);
       // Cut off from the engine's instance 1, not from the world: lock-4 answers PING on its own port.
