@@ -293,7 +293,13 @@ describe("faults on the path: latency and partitions (fault proxies)", () => {
         // …and the round needs a slow node for its majority: it returns ≥ 300 ms later, with ≤ 200 ms left.
         expect(g.returnedAt - g.acquiredAt, why).toBeGreaterThanOrEqual(300);
         expect(g.validUntil - g.returnedAt, why).toBeLessThanOrEqual(200);
+        // The grant names a majority, slow nodes included: they voted in time, and only answer late.
+        const granted = g.votes.filter((v) => v.vote === "for").map((v) => v.nodeId);
+        expect(granted.length, why).toBeGreaterThanOrEqual(3);
+        expect(granted.some((n) => ["lock-1", "lock-2", "lock-3"].includes(n)), why).toBe(true);
       }
+      // So does the alarm.
+      for (const v of report.violations) expect(v.first.nodes.length, why).toBeGreaterThanOrEqual(3);
       expect(report.locks.violationsByKind["write-after-validity"], why).toBeGreaterThanOrEqual(1);
       expect(report.violations.find((v) => v.kind === "write-after-validity")?.detail, why).toMatch(/wrote \d+ ms after its lock's validity ended/);
       expect(faultNotes(report).sort(), why).toEqual(["lock-1", "lock-2", "lock-3"].map((n) => `fault: latency ${n} (+300 ms)`));

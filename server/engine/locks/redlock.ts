@@ -76,7 +76,7 @@ export class RedlockLockService implements LockService {
     const start = this.clock.now();
     try {
       const lock = await this.redlock.acquire([resource], ttlMs);
-      const votes = await this.witness(resource, lock.value);
+      const votes = await this.grantVotes(resource, lock);
       const grant: LockGrant = {
         resource,
         value: lock.value,
@@ -139,6 +139,19 @@ export class RedlockLockService implements LockService {
       v.vote === "error" ? { nodeId: v.nodeId, vote: "error", message: v.message ?? "" } : { nodeId: v.nodeId, vote: v.vote },
     );
     return { heldBy, votes };
+  }
+
+  /**
+   * Which nodes granted: read back from the nodes, and for any that stay silent, the library's own
+   * tally of the round. A node that is merely slow (injected latency) voted in time for the quorum
+   * but answers the read-back late; by then the tally has settled and names it. A frozen or cut-off
+   * node leaves the tally open, and stays "pending".
+   */
+  private async grantVotes(resource: string, lock: Awaited<ReturnType<Redlock["acquire"]>>): Promise<LockVote[]> {
+    const witnessed = await this.witness(resource, lock.value);
+    if (!witnessed.some((v) => v.vote === "pending")) return witnessed;
+    const tally = await this.votesOf(lock.attempts, 0, "pending");
+    return witnessed.map((vote, i) => (vote.vote === "pending" ? (tally[i] ?? vote) : vote));
   }
 
   /**
