@@ -43,11 +43,13 @@ const FORGET_SETUP: Fault[] = [
   { atMs: 500, node: "lock-4", action: "restart", delayedRestartMs: 1000 },
   { atMs: 500, node: "lock-5", action: "restart", delayedRestartMs: 1000 },
 ];
-/** Instance 1 is cut off from D and E: its majority is A, B, C; instance 2's can be C, D, E. */
+/** Instance 1 reaches only A, B, C and instance 2 only C, D, E: each side's one possible majority, sharing C. */
 const SPLIT: Fault[] = [
   PAUSE_FIRST,
   { atMs: 500, node: "lock-4", action: "partition", instances: [1] },
   { atMs: 500, node: "lock-5", action: "partition", instances: [1] },
+  { atMs: 500, node: "lock-1", action: "partition", instances: [2] },
+  { atMs: 500, node: "lock-2", action: "partition", instances: [2] },
 ];
 
 export const PRESETS: readonly Preset[] = [
@@ -341,7 +343,7 @@ export const PRESETS: readonly Preset[] = [
     id: "split-brain",
     title: "Split brain",
     narration:
-      "The network splits: app server 1 can reach only lock nodes A, B and C, while app server 2 can win with C, D and E. Each side can see a majority — but the two majorities share C, and C holds one lock at a time, so Redlock lets only one side in. Until C restarts empty in the middle of the split.",
+      "The network splits: app server 1 can reach only lock nodes A, B and C, while app server 2 can reach only C, D and E. Each side can see a majority — but the two majorities share C, and C holds one lock at a time, so Redlock lets only one side in. Until C restarts empty in the middle of the split.",
     watch: "beat 1: two holders; beat 2: one at a time",
     base: {
       lock: "redlock",
@@ -355,9 +357,14 @@ export const PRESETS: readonly Preset[] = [
       { title: "C forgets", narration: "lock-3 restarts empty during the split: now each side has a majority of its own.", watch: "a two-holders violation, db.lostUpdates = 1", changes: {} },
       {
         title: "Delayed restart",
-        narration: "The same split, but lock-3 stays out longer than any lock's TTL before it votes again: the overlap in C keeps the two sides apart.",
-        watch: "0 violations",
-        changes: { durationMs: 11000, faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
+        narration:
+          "The same split, but lock-3 stays down longer than any lock's TTL before it votes again. App server 2 can only win with C, so it waits for C — and by the time C votes, app server 1's lock has expired everywhere.",
+        watch: "0 violations; app server 2 writes after lock-3 is back",
+        changes: {
+          durationMs: 14000,
+          crowd: { patienceMs: 12000 },
+          faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }],
+        },
       },
     ],
   },
