@@ -15,15 +15,32 @@ describe("EventLogAggregator: the safety lab's lines", () => {
     log.record(engineEvents.lockedWrite({ ...write, result: "rejected-stale", staleAccepted: false }));
     log.record(engineEvents.lockedWrite({ ...write, result: "accepted", staleAccepted: false, highestToken: 3 }));
     const side = (holder: string, nodes: string[]) => ({ holder, value: holder, nodes, validUntil: 0 });
-    log.record(engineEvents.safetyViolation({ resource, at: 3750, kind: "write-after-validity", first: side("instance-1/r3", []), second: side("instance-2/r9", []), detail: "instance-1/r3 wrote 1750 ms after its lock's validity ended; instance-2/r9 held the lock by then" }));
+    log.record(engineEvents.safetyViolation({ resource, at: 3750, kind: "write-after-validity", first: side("instance-1/r3", ["lock-1", "lock-2", "lock-3"]), second: side("instance-2/r9", ["lock-3", "lock-4", "lock-5"]), detail: "instance-1/r3 wrote 1750 ms after its lock's validity ended; instance-2/r9 held the lock by then" }));
     log.record(engineEvents.safetyViolation({ resource, at: 1500, first: side("instance-1/r3", ["lock-1", "lock-2", "lock-3"]), second: side("instance-2/r4", ["lock-3", "lock-4", "lock-5"]) }));
     expect(lines).toEqual([
       { atMs: 200, kind: "instance", text: "instance-1/r3 stops for 2500 ms (simulated stop-the-world pause) holding lock:user:profile:0, valid 800 ms more" },
       { atMs: 2700, kind: "instance", text: "instance-1/r3 runs again after 2500 ms: its lock expired 1700 ms ago, and it does not know" },
       { atMs: 2750, kind: "write", text: "the database accepted instance-1/r3's write with old token 3 (newest 9): fencing is off" },
       { atMs: 2750, kind: "write", text: "the database refused instance-1/r3's write: fencing token 3 is older than 9" },
-      { atMs: 2750, kind: "lock", text: "SAFETY VIOLATION: instance-1/r3 wrote 1750 ms after its lock's validity ended; instance-2/r9 held the lock by then" },
+      {
+        atMs: 2750,
+        kind: "lock",
+        text: "SAFETY VIOLATION: instance-1/r3 wrote 1750 ms after its lock's validity ended; instance-2/r9 held the lock by then [granted: instance-1/r3 on lock-1, lock-2, lock-3; instance-2/r9 on lock-3, lock-4, lock-5]",
+      },
       { atMs: 500, kind: "lock", text: "SAFETY VIOLATION: instance-1/r3 (lock-1, lock-2, lock-3) and instance-2/r4 (lock-3, lock-4, lock-5) hold lock:user:profile:0 at once" },
+    ]);
+  });
+
+  it("names a write violation's nodes once when the writer was the only holder, and not at all when unknown", () => {
+    const lines: LogEntry[] = [];
+    const log = new EventLogAggregator(() => 0, (entry) => lines.push(entry));
+    const side = (nodes: string[]) => ({ holder: "instance-1/r3", value: "v", nodes, validUntil: 0 });
+    const violation = { resource: "lock:k", at: 10, kind: "write-after-validity" as const, detail: "late" };
+    log.record(engineEvents.safetyViolation({ ...violation, first: side(["lock-1", "lock-2", "lock-3"]), second: side(["lock-1", "lock-2", "lock-3"]) }));
+    log.record(engineEvents.safetyViolation({ ...violation, first: side([]), second: side([]) }));
+    expect(lines.map((line) => line.text)).toEqual([
+      "SAFETY VIOLATION: late [granted: instance-1/r3 on lock-1, lock-2, lock-3]",
+      "SAFETY VIOLATION: late",
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { LogEntry } from "../../lib/report";
+import type { LogEntry, SafetyViolation } from "../../lib/report";
 import type { EngineEvent } from "../engine/events";
 import { describeVotes } from "../engine/locks/votes";
 
@@ -81,7 +81,7 @@ export class EventLogAggregator {
         const text =
           v.kind === undefined || v.kind === "two-holders"
             ? `SAFETY VIOLATION: ${v.first.holder} (${v.first.nodes.join(", ")}) and ${v.second.holder} (${v.second.nodes.join(", ")}) hold ${v.resource} at once`
-            : `SAFETY VIOLATION: ${v.detail ?? `${v.kind} by ${v.first.holder}`}`;
+            : `SAFETY VIOLATION: ${v.detail ?? `${v.kind} by ${v.first.holder}`}${grantedBy(v)}`;
         this.emit({ atMs: at(v.at), kind: "lock", text });
         break;
       }
@@ -97,4 +97,14 @@ export class EventLogAggregator {
     this.failures = 0;
     this.lastFailure = null;
   }
+}
+
+/**
+ * For a write violation: which nodes granted each side its lock, so the log says where the
+ * majorities were (the alarm names them too). Empty when the grants' nodes are unknown.
+ */
+function grantedBy(v: SafetyViolation): string {
+  const sides = v.first.holder === v.second.holder ? [v.first] : [v.first, v.second];
+  const named = sides.filter((side) => side.nodes.length > 0).map((side) => `${side.holder} on ${side.nodes.join(", ")}`);
+  return named.length === 0 ? "" : ` [granted: ${named.join("; ")}]`;
 }
