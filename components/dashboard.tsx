@@ -357,10 +357,10 @@ function LabPage({ boot }: { boot: BootParams }) {
     return annotationsFrom([...scheduled, ...entries]).filter((a) => a.atMs <= end);
   }, [player, view.log, view.run, view.frames, tickMs, runScenario]);
 
-  // A replay raises its recorded alarms at their moments, as the live page did. The report's count
-  // is the total: the server keeps the first ALARM_HISTORY of a run that breaks thousands of times.
+  // A replay raises its recorded alarms at their moments, as the live page did. Only the latest
+  // ALARMS_KEPT of a run are kept; the newest one's seq (and, at the end, the report) is the total.
   const alarms = view.alarms;
-  const alarmTotal = Math.max(alarms.length, view.report && alarms.length > 0 ? view.report.locks.safetyViolations : 0);
+  const alarmTotal = Math.max(alarms.length, alarms.at(-1)?.seq ?? 0, view.report && alarms.length > 0 ? view.report.locks.safetyViolations : 0);
 
   const story = storyLine(view.run.status === "idle" ? undefined : view.run.meta);
   const dim = !player && !live;

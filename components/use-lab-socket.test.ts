@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WireAlarm, WireRunState } from "@/lib/protocol";
+import { ALARMS_KEPT, type WireAlarm, type WireRunState } from "@/lib/protocol";
 import { defaultScenario } from "@/lib/scenario";
 import { withAlarm } from "./use-lab-socket";
 
@@ -27,5 +27,13 @@ describe("withAlarm", () => {
     expect(withAlarm(old, alarm(4, 10), running(3))).toEqual([alarm(4, 10)]);
     // Idle (after a reset): any alarm is the next run's.
     expect(withAlarm([], alarm(5, 10), { status: "idle" })).toEqual([alarm(5, 10)]);
+  });
+
+  it("keeps the latest ALARMS_KEPT, the same number the server keeps for a late page", () => {
+    let kept: WireAlarm[] = [];
+    for (let i = 1; i <= ALARMS_KEPT + 5; i++) kept = withAlarm(kept, { ...alarm(4, i), seq: i }, running(4));
+    expect(kept).toHaveLength(ALARMS_KEPT);
+    expect(kept[0]?.seq).toBe(6);
+    expect(kept.at(-1)?.seq).toBe(ALARMS_KEPT + 5);
   });
 });

@@ -16,6 +16,7 @@ import {
   type NodeActionCommand,
   type RunStartCommand,
   type ServerToClientEvents,
+  ALARMS_KEPT,
   type WireAlarm,
   type WireNode,
   type WireNodeEvent,
@@ -45,7 +46,7 @@ export interface LabSocket {
   log: LogEntry[];
   /** The last finished run's report (the same object the CLI prints with --json). */
   report: Report | null;
-  /** The current (or last) run's safety alarms, oldest first, at most {@link MAX_ALARMS}; empty when a new run starts. */
+  /** The current (or last) run's safety alarms, oldest first, at most {@link ALARMS_KEPT}; empty when a new run starts. */
   alarms: WireAlarm[];
   startRun(command: RunStartCommand): Promise<Ack<{ runId: number }>>;
   stopRun(): Promise<Ack<Record<string, never>>>;
@@ -70,16 +71,15 @@ const ACK_TIMEOUT_MS = 15_000;
 const MAX_EVENTS = 50;
 const MAX_FRAMES = 3000;
 const MAX_LOG = 500;
-const MAX_ALARMS = 500;
 
 /**
  * The alarms after `alarm` arrives, while the page shows `run`: one run's alarms at a time, oldest
- * first, at most {@link MAX_ALARMS}. A late alarm of an earlier run than the one shown is dropped; one
+ * first, at most {@link ALARMS_KEPT}. A late alarm of an earlier run than the one shown is dropped; one
  * of a newer run (ahead of its lab:state) replaces the older run's.
  */
 export function withAlarm(previous: readonly WireAlarm[], alarm: WireAlarm, run: WireRunState): WireAlarm[] {
   if (run.status !== "idle" && alarm.runId < run.runId) return [...previous];
-  return [...previous.filter((a) => a.runId === alarm.runId), alarm].slice(-MAX_ALARMS);
+  return [...previous.filter((a) => a.runId === alarm.runId), alarm].slice(-ALARMS_KEPT);
 }
 
 export function useLabSocket(options: LabSocketOptions = {}): LabSocket {

@@ -142,7 +142,18 @@ export interface WireAlarm {
   /** Ms since t = 0 of the run. */
   atMs: number;
   violation: SafetyViolation;
+  /**
+   * This alarm's number in its run, from 1: the run's count so far, even when only the latest
+   * {@link ALARMS_KEPT} alarms are kept. Absent in recordings made before it existed.
+   */
+  seq?: number;
 }
+
+/**
+ * Alarms kept per run, by the server for pages that join later and by each page: enough to show a
+ * broken run; one that breaks thousands of times keeps counting in `seq` and in its report.
+ */
+export const ALARMS_KEPT = 200;
 
 /** What a page gets on connecting: enough to draw the run in progress (or the last one). */
 export interface LabHistory {

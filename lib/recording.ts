@@ -39,7 +39,7 @@ const recordingSchema = z.object({
   log: z.array(z.object({ atMs: z.number(), kind: z.string(), text: z.string() })).max(100_000),
   nodes: z.array(z.object({ atMs: z.number(), nodes: z.array(z.object({ id: z.string() }).loose()) })),
   report: z.record(z.string(), z.unknown()).nullable(),
-  alarms: z.array(z.object({ runId: z.number(), atMs: z.number(), violation: z.object({ resource: z.string() }).loose() })).max(100_000).optional(),
+  alarms: z.array(z.object({ runId: z.number(), atMs: z.number(), seq: z.number().int().positive().optional(), violation: z.object({ resource: z.string() }).loose() })).max(100_000).optional(),
 });
 
 export function parseRecording(text: string): { ok: true; recording: Recording } | { ok: false; message: string } {

@@ -181,6 +181,8 @@ describe("alarms", () => {
     const report = page.reports[0]!.report;
     expect(report.locks.safetyViolations).toBeGreaterThanOrEqual(1);
     expect(page.alarms).toHaveLength(report.locks.safetyViolations);
+    // Each alarm carries its number in the run: the running count a page shows.
+    expect(page.alarms.map((a) => a.seq)).toEqual(page.alarms.map((_, i) => i + 1));
     const alarm = page.alarms.find((a) => a.violation.kind === "write-after-validity")!;
     expect(alarm.violation.first.holder).not.toBe(alarm.violation.second.holder);
     // On the run's time line: the pause starts at 2 s and lasts 2.5 s, so the late write lands after 4.5 s.

@@ -1,3 +1,4 @@
+import { ALARMS_KEPT } from "../../lib/protocol";
 import type { SafetyViolation } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import { systemClock, type Clock } from "../core/clock";
@@ -17,11 +18,12 @@ export type LabRunState =
   | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number }
   | { status: "failed"; runId: number; scenario: Scenario; meta: RunMeta; message: string };
 
-/** A safety violation on the run's time line. */
+/** A safety violation on the run's time line; `seq` counts the run's alarms from 1. */
 export interface LabAlarm {
   runId: number;
   atMs: number;
   violation: SafetyViolation;
+  seq: number;
 }
 
 export interface LabListeners {
@@ -35,8 +37,6 @@ export interface LabListeners {
 /** Frames kept for a browser that joins mid-run: the charts' whole window at 100 ms ticks. */
 const FRAME_HISTORY = 600;
 const LOG_HISTORY = 500;
-/** Alarms kept per run: enough to show a broken run; a run that breaks thousands of times keeps counting in its report. */
-const ALARM_HISTORY = 200;
 
 /**
  * The lab as the gateway sees it: one run at a time on one set of nodes, runtime commands, and the
@@ -50,6 +50,7 @@ export class LabController {
   private log: LogEntry[] = [];
   private report: Report | null = null;
   private alarms: LabAlarm[] = [];
+  private alarmCount = 0;
   private readonly clock: Clock;
   private readonly unsubscribe: () => void;
 
@@ -100,6 +101,7 @@ export class LabController {
     this.frames = [];
     this.report = null;
     this.alarms = [];
+    this.alarmCount = 0;
     const startedAt = this.clock.now();
     let aggregator: EventLogAggregator | null = null;
     const run: ScenarioRun = new ScenarioRun(scenario, {
@@ -171,9 +173,9 @@ export class LabController {
   private raiseAlarm(runId: number, run: ScenarioRun, violation: SafetyViolation): void {
     // The run's t = 0 on the lab clock, as the event log reckons it.
     const startedAt = this.clock.now() - run.elapsedMs;
-    const alarm: LabAlarm = { runId, atMs: Math.max(0, Math.round(violation.at - startedAt)), violation };
+    const alarm: LabAlarm = { runId, atMs: Math.max(0, Math.round(violation.at - startedAt)), violation, seq: ++this.alarmCount };
     this.alarms.push(alarm);
-    if (this.alarms.length > ALARM_HISTORY) this.alarms.splice(0, this.alarms.length - ALARM_HISTORY);
+    if (this.alarms.length > ALARMS_KEPT) this.alarms.splice(0, this.alarms.length - ALARMS_KEPT);
     this.listeners.onAlarm?.(alarm);
   }
 
@@ -248,6 +250,7 @@ export class LabController {
     this.frames = [];
     this.report = null;
     this.alarms = [];
+    this.alarmCount = 0;
     this.setState({ status: "idle" });
     this.appendLog({ atMs: 0, kind: "run", text: "world reset: every node up, every path open" });
   }
