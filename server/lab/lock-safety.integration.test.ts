@@ -132,7 +132,9 @@ describe("the runner hands issue-5 faults to the node manager and refuses what i
       if (["crash", "start", "freeze", "thaw"].includes(action)) return real.apply(id, action as Parameters<NodeManager["apply"]>[1]);
       return real.get(id);
     }) as NodeManager["apply"];
-    const nodes: NodeManager = { start: () => real.start(), list: () => real.list(), get: (id) => real.get(id), apply, onEvent: (l) => real.onEvent(l), stop: async () => undefined };
+    // Listed with open paths, as a manager with fault proxies lists them: else the runner refuses the latency and partition.
+    const list = () => real.list().map((node) => ({ ...node, path: { partitioned: false, latencyMs: 0, jitterMs: 0 } }));
+    const nodes: NodeManager = { start: () => real.start(), list, get: (id) => real.get(id), apply, onEvent: (l) => real.onEvent(l), stop: async () => undefined };
     const s = scenario({
       lock: "redlock",
       waiters: "poll",
@@ -167,6 +169,28 @@ describe("the runner hands issue-5 faults to the node manager and refuses what i
       "fault: partition lock-1 (instance 2)",
       expect.stringMatching(/^fault: pause instance-2 for 100 ms — simulated stop-the-world pause/),
     ]);
+  });
+
+  it("refuses a scenario that cuts or slows a path when the lab's nodes have no fault proxies, before anything runs", async () => {
+    const calls: unknown[][] = [];
+    const real = lab.nodes;
+    const apply: NodeManager["apply"] = async (...args) => {
+      calls.push(args);
+      return real.get(args[0]);
+    };
+    const nodes: NodeManager = { start: () => real.start(), list: () => real.list(), get: (id) => real.get(id), apply, onEvent: (l) => real.onEvent(l), stop: async () => undefined };
+    const faults: Scenario["faults"] = [
+      { atMs: 100, node: "lock-2", action: "partition", instances: [1] },
+      { atMs: 100, node: "lock-3", action: "latency", ms: 50 },
+    ];
+    for (const fault of faults) {
+      if (!("node" in fault)) continue;
+      await expect(runScenario(scenario({ durationMs: 500, crowd: { profile: "steady", rps: 2 }, faults: [fault] }), { nodes })).rejects.toMatchObject({
+        code: "NO_FAULT_PROXIES",
+        message: expect.stringMatching(new RegExp(`${fault.action} ${fault.node}, but the lab's nodes run without fault proxies.*LAB_FAULT_PROXIES=1`)),
+      });
+    }
+    expect(calls).toEqual([]);
   });
 
   it("refuses nodeOptions the lab's nodes were not started with", async () => {

@@ -221,9 +221,20 @@ export class ScenarioRun {
     return { cache: await own(cache), locks: await Promise.all(locks.map(own)) };
   }
 
-  /** Refuses node options the running nodes were not started with, before anything starts. */
+  /** Refuses what the running nodes cannot do — node options they lack, paths without a fault proxy — before anything starts. */
   private checkSupported(): void {
     const { scenario } = this;
+    const nodes = this.options.nodes.list();
+    for (const fault of scenario.faults) {
+      if (!("node" in fault) || !isPathFault(fault.action)) continue;
+      const node = nodes.find((n) => n.id === fault.node);
+      if (node && node.path === undefined) {
+        throw new LabError(
+          "NO_FAULT_PROXIES",
+          `the scenario's faults ${fault.action} ${fault.node}, but the lab's nodes run without fault proxies, so nothing sits between the engine and the node: restart the lab with LAB_FAULT_PROXIES=1`,
+        );
+      }
+    }
     for (const [id, wanted] of Object.entries(scenario.nodeOptions)) {
       const node = this.options.nodes.list().find((n) => n.id === id);
       const has = (node as (NodeStatus & { persistence?: string }) | undefined)?.persistence ?? "none";
@@ -567,6 +578,11 @@ async function readInfo(node: NodeStatus): Promise<NodeInfo | null> {
   }
 }
 
+/** Faults that act on the engine's path to a node, at its fault proxy. */
+function isPathFault(action: string): boolean {
+  return action === "partition" || action === "heal" || action === "latency";
+}
+
 /**
  * What the node manager must be started with for this scenario: fault proxies when it cuts or slows
  * a path (partition, heal, latency), and its `nodeOptions` (persistence). Empty for every scenario
@@ -576,7 +592,7 @@ export function nodeManagerOptionsFor(scenario: Pick<Scenario, "faults" | "nodeO
   faultProxies?: true;
   nodeOptions?: Partial<Record<NodeId, { persistence?: "none" | "fsync-always" }>>;
 } {
-  const needsProxies = scenario.faults.some((f) => "node" in f && (f.action === "partition" || f.action === "heal" || f.action === "latency"));
+  const needsProxies = scenario.faults.some((f) => "node" in f && isPathFault(f.action));
   return {
     ...(needsProxies ? { faultProxies: true as const } : {}),
     ...(Object.keys(scenario.nodeOptions).length > 0 ? { nodeOptions: scenario.nodeOptions as Partial<Record<NodeId, { persistence?: "none" | "fsync-always" }>> } : {}),
