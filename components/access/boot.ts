@@ -14,7 +14,7 @@ export interface BootParams {
   permalink: { ok: true; scenario: ScenarioInput } | { ok: false; message: string } | null;
   /** From `?preset=id&beat=n` (beat 1 when absent or out of range). */
   preset: { presetId: string; beat: number } | null;
-  /** A `?preset=` naming no preset. */
+  /** A `?preset=` naming no preset, or a `&beat=` it does not have. */
   presetError: string | null;
 }
 
@@ -30,16 +30,22 @@ export function readBoot(): BootParams {
 
   const permalink = readPermalink(url.search);
 
-  let preset: BootParams["preset"] = null;
-  let presetError: string | null = null;
-  const presetId = url.searchParams.get("preset");
-  if (presetId !== null) {
-    const found = findPreset(presetId);
-    if (!found) presetError = `There is no preset "${presetId}".`;
-    else {
-      const beat = Number(url.searchParams.get("beat") ?? "1");
-      preset = { presetId: found.id, beat: Number.isInteger(beat) && beat >= 1 && beat <= found.beats.length ? beat : 1 };
-    }
-  }
+  const { preset, presetError } = presetFromAddress(url.searchParams);
   return { token, permalink, preset, presetError };
+}
+
+/** The preset and beat a `?preset=id&beat=n` address asks for, and what is wrong with it, if anything. */
+export function presetFromAddress(params: URLSearchParams): Pick<BootParams, "preset" | "presetError"> {
+  const presetId = params.get("preset");
+  if (presetId === null) return { preset: null, presetError: null };
+  const found = findPreset(presetId);
+  if (!found) return { preset: null, presetError: `There is no preset "${presetId}".` };
+  const asked = params.get("beat");
+  const beat = Number(asked ?? "1");
+  if (Number.isInteger(beat) && beat >= 1 && beat <= found.beats.length) return { preset: { presetId: found.id, beat }, presetError: null };
+  // Still load the preset, at its first beat, and say why the link's beat was not taken.
+  return {
+    preset: { presetId: found.id, beat: 1 },
+    presetError: `"${found.title}" has beats 1…${found.beats.length}; there is no beat "${asked}", so it starts at beat 1.`,
+  };
 }

@@ -99,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function loadScenario(args: { config?: string; preset?: string; beat?: string }): Promise<Scenario> {
   if (Boolean(args.config) === Boolean(args.preset)) throw new UsageError(`give exactly one of --config or --preset\n${USAGE}`);
+  if (args.config && args.beat !== undefined) throw new UsageError(`--beat picks a beat of a --preset; a --config file is one scenario already`);
   let input: unknown;
   let source: string;
   if (args.config) {

@@ -99,6 +99,21 @@ describe("scenario CLI", () => {
     expectNoSurvivors(null, processGroup);
   });
 
+  it("refuses --beat with --config, and a beat the preset lacks, with exit 2 before any node starts", async () => {
+    const config = writeConfig("beat.json", { durationMs: 500 });
+    for (const [args, message] of [
+      [["--config", config, "--beat", "2"], /--beat picks a beat of a --preset; a --config file is one scenario already/],
+      [["--preset", "split-brain", "--beat", "3"], /--beat must be 1…2 for split-brain/],
+    ] as const) {
+      const { code, stdout, stderr, processGroup } = await cli([...args]);
+      expect(code, stderr).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/nodes up/);
+      expectNoSurvivors(null, processGroup);
+    }
+  });
+
   it("--preset redlock-holds --json --assert 'maxDbReadsPerEpisode == 1' exits 0 with a JSON report", async () => {
     // Positive control for the survivor check: while the nodes are up, the marker finds all six.
     let whileUp: number[] | null = null;
