@@ -467,7 +467,8 @@ describe("dashboard", () => {
     await expect.poll(() => numberIn(banner.getByTestId("alarm-count")), { timeout: UI_TIMEOUT_MS }).toBe(report.locks.safetyViolations);
 
     // Both holders in the lock grid and the lanes.
-    expect(await page.locator("[data-testid^=lock-row-][data-alarm-sides]").count()).toBeGreaterThan(0);
+    const sides = await page.locator("[data-testid^=lock-row-][data-alarm-sides]").evaluateAll((rows) => rows.flatMap((row) => row.getAttribute("data-alarm-sides")!.split(" ")));
+    expect([...new Set(sides)].sort()).toEqual(["A", "B"]);
     expect(await page.getByTestId("lanes-side-A").getAttribute("data-holder")).toBe(a);
     expect(await page.getByTestId("lanes-side-B").getAttribute("data-holder")).toBe(b);
     expect(await page.getByTestId("lane-alarm").count()).toBe(report.locks.safetyViolations);

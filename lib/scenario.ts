@@ -185,7 +185,7 @@ const instanceFaultSchema = z
     }
   }, { when: (payload) => payload.issues.length === 0 });
 
-/** Per-node options, passed to the node manager (engineer E's side implements them). */
+/** Per-node options, handed to the node manager (server/nodes/), which starts or switches the node with them. */
 const nodeOptionSchema = z.strictObject({
   /** "fsync-always": AOF with appendfsync always, so a restarted node comes back with its keys. @default "none" */
   persistence: z.enum(NODE_PERSISTENCE).default("none"),

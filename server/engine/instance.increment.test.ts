@@ -217,6 +217,16 @@ describe("pause: when it takes hold", () => {
     expect(lab.db.writeLog()[0]!.atMs).toBe(lab.at(650));
   });
 
+  it("a second pause armed before the first took hold replaces it, and says which it replaced", async () => {
+    const lab = newLab();
+    expect(lab.instance(1).pause(2000)).toBeNull();
+    expect(lab.instance(1).pause(300)).toBe(2000);
+    lab.increment(100, { instance: 1 });
+    await lab.runUntil(2000);
+    expect(lab.eventsOf("instance:paused")).toMatchObject([{ holder: "instance-1/r1", ms: 300 }]);
+    expect(lab.eventsOf("instance:paused")).toHaveLength(1);
+  });
+
   it("another instance's holder is not paused", async () => {
     const lab = newLab();
     lab.pauseAt(0, 2, 1000);

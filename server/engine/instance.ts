@@ -149,10 +149,14 @@ export class EngineInstance {
    * A simulated stop-the-world pause (in-process instances cannot really be stopped): it takes hold
    * of this instance's current lock holder, or its next one, between reading and writing — the
    * holder's work stops for `ms`, its timers and connections do not — then the holder goes on and
-   * writes, even past its validity. A second call before it took hold replaces the first.
+   * writes, even past its validity. A second call before it took hold replaces the first; returns
+   * the replaced pause's ms, or null.
    */
-  pause(ms: number): void {
-    if (this.alive) this.armedPause = ms;
+  pause(ms: number): number | null {
+    if (!this.alive) return null;
+    const replaced = this.armedPause;
+    this.armedPause = ms;
+    return replaced;
   }
 
   private serve(request: ReadRequest, kind: "read" | "increment", work: (ctx: ReadContext) => Promise<ReadResult>): Promise<ReadOutcome> {

@@ -155,10 +155,11 @@ export class ScenarioRun {
   }
 
   private armPause(instance: number, ms: number, how: string): void {
-    this.instances[instance - 1]!.pause(ms);
+    const replaced = this.instances[instance - 1]!.pause(ms);
     this.note(
       "fault",
-      `pause instance-${instance} for ${ms} ms${how} — simulated stop-the-world pause: its current or next lock holder stops between read and write; its timers and connections run on`,
+      `pause instance-${instance} for ${ms} ms${how} — simulated stop-the-world pause: its current or next lock holder stops between read and write; its timers and connections run on` +
+        (replaced === null ? "" : ` (it replaces the ${replaced} ms pause armed before, which no holder had reached yet)`),
     );
   }
 
