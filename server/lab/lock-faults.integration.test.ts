@@ -330,6 +330,17 @@ describe("faults on the path: latency and partitions (fault proxies)", () => {
       expect(report.db.lostUpdates, why).toBe(0);
       expect(lost, why).toBe(0);
     });
+
+    it("control: the same 500 ms TTL with no slow node — grants come back fast with the work covered: 0 violations", async () => {
+      // So in beat 1 it is the latency that eats the validity, not the short TTL on its own.
+      const { report, events, lost, why } = await runCounted(lab, { ...beat("slow-node", 1), faults: [] });
+      const got = grants(events);
+      expect(got.length, why).toBeGreaterThanOrEqual(3);
+      for (const g of got) expect(g.validUntil - g.returnedAt, why).toBeGreaterThan(250);
+      expect(report.locks.safetyViolations, why).toBe(0);
+      expect(report.db.lostUpdates, why).toBe(0);
+      expect(lost, why).toBe(0);
+    });
   });
 
   describe("split-brain", () => {
