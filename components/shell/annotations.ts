@@ -42,7 +42,35 @@ export function annotationsFrom(entries: readonly LogEntry[]): ChartAnnotation[]
     const duplicate = out.some((other) => other.label === label && Math.abs(other.atMs - entry.atMs) < SAME_HAPPENING_MS);
     if (!duplicate) out.push({ atMs: entry.atMs, label });
   }
-  return out.sort((a, b) => a.atMs - b.atMs);
+  return mergeSameAction(out.sort((a, b) => a.atMs - b.atMs));
+}
+
+/**
+ * One line for one action on several nodes at once (a split cuts four paths in the same
+ * millisecond): "lock-1,2,4,5 partition" reads; four stacked labels on one line do not.
+ */
+function mergeSameAction(sorted: ChartAnnotation[]): ChartAnnotation[] {
+  const out: Array<ChartAnnotation & { names: string[]; action: string | null }> = [];
+  for (const annotation of sorted) {
+    const match = /^(\S+) (\S+)$/.exec(annotation.label);
+    const [name, action] = match ? [match[1]!, match[2]!] : [annotation.label, null];
+    const group = action === null ? undefined : out.find((g) => g.action === action && annotation.atMs - g.atMs < SAME_HAPPENING_MS);
+    if (group) {
+      group.names.push(name);
+      group.label = clip(`${joinNames(group.names)} ${action}`);
+    } else {
+      out.push({ ...annotation, names: [name], action });
+    }
+  }
+  return out.map(({ atMs, label }) => ({ atMs, label }));
+}
+
+/** "lock-1,2" for lock nodes, else the names with commas. */
+function joinNames(names: string[]): string {
+  if (names.every((n) => /^lock-\d+$/.test(n))) {
+    return `lock-${names.map((n) => Number(n.slice("lock-".length))).sort((a, b) => a - b).join(",")}`;
+  }
+  return names.join(",");
 }
 
 /** A short label for an entry worth a line on the charts, or null. */
@@ -51,8 +79,9 @@ export function labelOf(entry: LogEntry): string | null {
   if (/expired/i.test(text)) return /by hand/i.test(text) ? "key expired (by hand)" : "key expired";
   switch (entry.kind) {
     case "fault": {
-      // Runner notes: "crash lock-2", "crash instance-3", "<action> <node>: <why it failed>".
-      const match = /^(crash|start|freeze|thaw)\s+(\S+?)(:|$)/.exec(text);
+      // Runner notes: "crash lock-2", "partition lock-4 (instance 1)", "pause instance-1 for 4000 ms — …",
+      // "<action> <node>: <why it failed>".
+      const match = /^(crash|start|freeze|thaw|partition|heal|latency|restart|clock-jump|pause)\s+([\w-]+)(:|\s|$)/.exec(text);
       if (match) return clip(`${match[2]} ${match[1]}${match[3] === ":" ? " failed" : ""}`);
       return clip(text);
     }
