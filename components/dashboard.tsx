@@ -10,6 +10,7 @@ import type { Ack, NodeActionCommand, WireNode, WireNodeAction, WireNodeId } fro
 import { findPreset, PRESETS, presetScenario } from "@/lib/presets";
 import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
 import { LanPanel } from "./access/lan-panel";
+import { alarmCount } from "./alarm/alarm";
 import { AlarmBanner } from "./alarm/alarm-banner";
 import { readBoot, type BootParams } from "./access/boot";
 import { RoomOverlay } from "./access/room-overlay";
@@ -360,7 +361,7 @@ function LabPage({ boot }: { boot: BootParams }) {
   // A replay raises its recorded alarms at their moments, as the live page did. Only the latest
   // ALARMS_KEPT of a run are kept; the newest one's seq (and, at the end, the report) is the total.
   const alarms = view.alarms;
-  const alarmTotal = Math.max(alarms.length, alarms.at(-1)?.seq ?? 0, view.report && alarms.length > 0 ? view.report.locks.safetyViolations : 0);
+  const alarmTotal = alarmCount(alarms, view.report);
 
   const story = storyLine(view.run.status === "idle" ? undefined : view.run.meta);
   const dim = !player && !live;
@@ -572,7 +573,8 @@ interface Notice {
 function bootNotices(boot: BootParams): Notice[] {
   const out: Notice[] = [];
   if (boot.permalink && !boot.permalink.ok) out.push({ id: "permalink", tone: "error", text: `This link's scenario could not be used: ${boot.permalink.message}.` });
-  if (boot.presetError) out.push({ id: "preset", tone: "error", text: boot.presetError });
+  // A wrong beat still loads the preset (at beat 1): a warning, not a failure.
+  if (boot.presetError) out.push({ id: "preset", tone: boot.preset ? "warn" : "error", text: boot.presetError });
   return out;
 }
 

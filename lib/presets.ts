@@ -358,11 +358,12 @@ export const PRESETS: readonly Preset[] = [
       {
         title: "Delayed restart",
         narration:
-          "The same split, but lock-3 stays down longer than any lock's TTL before it votes again. App server 2 can only win with C, so it waits for C — and by the time C votes, app server 1's lock has expired everywhere.",
+          "The same split, but lock-3 stays down for at least the lock's TTL (8 s) before it votes again. App server 2 can only win with C, so it waits for C — and by the time C votes, app server 1's lock is gone everywhere.",
         watch: "0 violations; app server 2 writes after lock-3 is back",
         changes: {
-          durationMs: 14000,
-          crowd: { patienceMs: 12000 },
+          // lock-3 is back at 10 s at the earliest; client 2 (here since 1.3 s) waits up to 15.3 s.
+          durationMs: 16000,
+          crowd: { patienceMs: 14000 },
           faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }],
         },
       },

@@ -18,6 +18,10 @@ describe("presetFromAddress", () => {
     }
   });
 
+  it("says a one-beat preset has only one beat", () => {
+    expect(read("?preset=redlock-holds&beat=2").presetError).toBe('"Redlock holds with two nodes down" has only one beat; there is no beat "2", so it starts at beat 1.');
+  });
+
   it("names a preset that does not exist", () => {
     expect(read("?preset=nope&beat=2")).toEqual({ preset: null, presetError: 'There is no preset "nope".' });
   });

@@ -46,6 +46,6 @@ export function presetFromAddress(params: URLSearchParams): Pick<BootParams, "pr
   // Still load the preset, at its first beat, and say why the link's beat was not taken.
   return {
     preset: { presetId: found.id, beat: 1 },
-    presetError: `"${found.title}" has beats 1…${found.beats.length}; there is no beat "${asked}", so it starts at beat 1.`,
+    presetError: `"${found.title}" has ${found.beats.length === 1 ? "only one beat" : `beats 1…${found.beats.length}`}; there is no beat "${asked}", so it starts at beat 1.`,
   };
 }

@@ -2,7 +2,7 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { WireAlarm } from "@/lib/protocol";
 import type { SafetyViolation } from "@/lib/report";
-import { markedAlarm, sidesByNode, sidesOf } from "./alarm";
+import { alarmCount, markedAlarm, sidesByNode, sidesOf } from "./alarm";
 import { AlarmBanner } from "./alarm-banner";
 
 function text(html: string): string {
@@ -82,5 +82,21 @@ describe("alarm marks", () => {
     const sides = sidesByNode(alarm(twoHolders, 2320));
     expect(Object.fromEntries(sides)).toEqual({ "lock-1": ["A"], "lock-2": ["A"], "lock-3": ["A", "B"], "lock-4": ["B"], "lock-5": ["B"] });
     expect(sidesOf(twoHolders).map((s) => s.label)).toEqual(["instance 1 · request 1", "instance 2 · request 2"]);
+  });
+});
+
+describe("alarmCount", () => {
+  const report = (safetyViolations: number) => ({ locks: { safetyViolations } }) as never;
+
+  it("counts past the kept alarms by the newest one's number, and takes the report's count once there is one", () => {
+    const kept = [{ ...alarm(late, 100), seq: 799 }, { ...alarm(late, 200), seq: 800 }];
+    expect(alarmCount(kept, null)).toBe(800);
+    expect(alarmCount(kept, report(812))).toBe(812);
+    // Recordings from before seq: as many as were kept.
+    expect(alarmCount([alarm(late, 100), alarm(twoHolders, 200)], null)).toBe(2);
+  });
+
+  it("is 0 without alarms, whatever an older report said", () => {
+    expect(alarmCount([], report(5))).toBe(0);
   });
 });

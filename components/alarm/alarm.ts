@@ -4,7 +4,7 @@
  * which alarm the grid and the lanes mark. Pure: no React, no socket.
  */
 import type { WireAlarm } from "@/lib/protocol";
-import type { SafetyViolation, ViolationKind } from "@/lib/report";
+import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { OKABE_ITO } from "../charts/palette";
 import { holderLabel } from "../lock-grid/holder";
 
@@ -106,4 +106,13 @@ export function nodeList(nodes: readonly string[]): string {
 function byNodeNumber(a: string, b: string): number {
   const n = (id: string) => (id.startsWith("lock-") ? Number(id.slice(5)) : -1);
   return n(a) - n(b) || a.localeCompare(b);
+}
+
+/**
+ * How many alarms the run has raised: the newest alarm's number in its run (a page keeps only the
+ * latest ALARMS_KEPT), the kept ones, and — once the run has ended — its report's count.
+ */
+export function alarmCount(alarms: readonly WireAlarm[], report: Pick<Report, "locks"> | null | undefined): number {
+  if (alarms.length === 0) return 0;
+  return Math.max(alarms.length, alarms.at(-1)?.seq ?? 0, report?.locks.safetyViolations ?? 0);
 }

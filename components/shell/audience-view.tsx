@@ -8,6 +8,7 @@
 import { useCallback, useMemo } from "react";
 import type { Ack, WireNode } from "@/lib/protocol";
 import { findPreset } from "@/lib/presets";
+import { alarmCount } from "../alarm/alarm";
 import { AlarmBanner } from "../alarm/alarm-banner";
 import { LiveCharts } from "../charts/live-charts";
 import { LockGrid } from "../lock-grid/lock-grid";
@@ -52,7 +53,7 @@ export function AudienceView() {
         <ConnectionPill status={lab.status} compact />
       </header>
 
-      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={Math.max(alarms.length, report?.locks.safetyViolations ?? 0)} compact />}
+      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmCount(alarms, report)} compact />}
 
       <section className="panel flex flex-col gap-2" data-testid="audience-story" aria-label="What is happening">
         <p className="flex items-center gap-2 text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">

@@ -42,4 +42,17 @@ describe("LabController", () => {
     expect(lab.current.status).toBe("idle");
     lab.dispose();
   });
+
+  it("refuses at start, with no run begun, a scenario that cuts a path on nodes without fault proxies", async () => {
+    const fake = createFakeNodeManager();
+    // As a manager started with LAB_FAULT_PROXIES=0 lists its nodes: no path to cut.
+    const nodes = { ...fake, list: () => fake.list().map(({ path: _path, ...node }) => node) };
+    const log: LogEntry[] = [];
+    const lab = new LabController(nodes, { onLog: (entry) => log.push(entry) });
+    const split = scenario({ durationMs: 2000, faults: [{ atMs: 100, node: "lock-4", action: "partition", instances: [1] }] });
+    await expect(lab.start(split)).rejects.toMatchObject({ code: "NO_FAULT_PROXIES", message: expect.stringMatching(/LAB_FAULT_PROXIES=1/) });
+    expect(lab.current.status).toBe("idle");
+    expect(log.filter((entry) => entry.kind === "run")).toEqual([]);
+    lab.dispose();
+  });
 });

@@ -6,6 +6,7 @@ import { LabError } from "../core/errors";
 import { supportsFaults } from "../nodes/manager";
 import type { LabNodeEvent, NodeManager, NodePersistence, NodeStatus } from "../nodes/types";
 import { EventLogAggregator, type LogEntry } from "./event-log";
+import { assertNodesCanRun, isPathFault } from "./node-support";
 import type { Report } from "./report";
 import { ScenarioRun, type TickFrame } from "./runner";
 
@@ -97,6 +98,8 @@ export class LabController {
     await this.alignPersistence(scenario);
     // Another start may have slipped in while the nodes were being set up.
     if (this.isRunning()) throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
+    // Refused here, the page's start gets the error itself, not a run that fails as it begins.
+    assertNodesCanRun(scenario, this.nodes.list());
     const runId = ++this.runCounter;
     this.frames = [];
     this.report = null;
@@ -208,7 +211,7 @@ export class LabController {
     if (!supportsFaults(nodes)) return;
     const touched = new Set<string>();
     for (const fault of scenario.faults) {
-      if ("node" in fault && (fault.action === "partition" || fault.action === "heal" || fault.action === "latency")) touched.add(fault.node);
+      if ("node" in fault && isPathFault(fault.action)) touched.add(fault.node);
     }
     for (const { id, path } of nodes.list()) {
       if (!path || !touched.has(id)) continue;

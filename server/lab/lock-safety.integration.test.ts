@@ -187,7 +187,7 @@ describe("the runner hands issue-5 faults to the node manager and refuses what i
       if (!("node" in fault)) continue;
       await expect(runScenario(scenario({ durationMs: 500, crowd: { profile: "steady", rps: 2 }, faults: [fault] }), { nodes })).rejects.toMatchObject({
         code: "NO_FAULT_PROXIES",
-        message: expect.stringMatching(new RegExp(`${fault.action} ${fault.node}, but the lab's nodes run without fault proxies.*LAB_FAULT_PROXIES=1`)),
+        message: expect.stringMatching(new RegExp(`"${fault.action} ${fault.node}" needs a fault proxy.*LAB_FAULT_PROXIES=1`)),
       });
     }
     expect(calls).toEqual([]);

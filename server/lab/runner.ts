@@ -20,6 +20,7 @@ import type { NodeId, NodeManager, NodeStatus } from "../nodes/types";
 import { createCapacityModelDatabase } from "../origin/capacity-model";
 import type { OriginDatabase } from "../origin/types";
 import { planArrivals, planWave, type Arrival } from "./crowd";
+import { assertNodesCanRun, isPathFault } from "./node-support";
 import { LockObserver } from "./observer";
 import { buildReport, type Report } from "./report";
 
@@ -224,28 +225,7 @@ export class ScenarioRun {
 
   /** Refuses what the running nodes cannot do — node options they lack, paths without a fault proxy — before anything starts. */
   private checkSupported(): void {
-    const { scenario } = this;
-    const nodes = this.options.nodes.list();
-    for (const fault of scenario.faults) {
-      if (!("node" in fault) || !isPathFault(fault.action)) continue;
-      const node = nodes.find((n) => n.id === fault.node);
-      if (node && node.path === undefined) {
-        throw new LabError(
-          "NO_FAULT_PROXIES",
-          `the scenario's faults ${fault.action} ${fault.node}, but the lab's nodes run without fault proxies, so nothing sits between the engine and the node: restart the lab with LAB_FAULT_PROXIES=1`,
-        );
-      }
-    }
-    for (const [id, wanted] of Object.entries(scenario.nodeOptions)) {
-      const node = this.options.nodes.list().find((n) => n.id === id);
-      const has = (node as (NodeStatus & { persistence?: string }) | undefined)?.persistence ?? "none";
-      if (node && has !== wanted.persistence) {
-        throw new LabError(
-          "NODE_OPTIONS_MISMATCH",
-          `the scenario wants ${id} with persistence "${wanted.persistence}", but the lab's ${id} runs with "${has}": restart the lab's nodes with these nodeOptions`,
-        );
-      }
-    }
+    assertNodesCanRun(this.scenario, this.options.nodes.list());
   }
 
   /**
@@ -577,11 +557,6 @@ async function readInfo(node: NodeStatus): Promise<NodeInfo | null> {
   } finally {
     await closeQuietly(client);
   }
-}
-
-/** Faults that act on the engine's path to a node, at its fault proxy. */
-function isPathFault(action: string): boolean {
-  return action === "partition" || action === "heal" || action === "latency";
 }
 
 /**

@@ -144,8 +144,9 @@ export class RedlockLockService implements LockService {
   /**
    * Which nodes granted: read back from the nodes, and for any that stay silent, the library's own
    * tally of the round. A node that is merely slow (injected latency) voted in time for the quorum
-   * but answers the read-back late; by then the tally has settled and names it. A frozen or cut-off
-   * node leaves the tally open, and stays "pending".
+   * but answers the read-back late; by then the tally has settled and names it. The tally settles
+   * only once every node of the round has answered: with a frozen or cut-off node in the round, it
+   * stays open, and every node the read-back missed — that one, and any slow one — stays "pending".
    */
   private async grantVotes(resource: string, lock: Awaited<ReturnType<Redlock["acquire"]>>): Promise<LockVote[]> {
     const witnessed = await this.witness(resource, lock.value);
