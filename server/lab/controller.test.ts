@@ -43,15 +43,21 @@ describe("LabController", () => {
     lab.dispose();
   });
 
-  it("refuses at start, with no run begun, a scenario that cuts a path on nodes without fault proxies", async () => {
+  it("refuses at start, with no run begun and no node changed, a scenario that cuts a path on nodes without fault proxies", async () => {
     const fake = createFakeNodeManager();
     // As a manager started with LAB_FAULT_PROXIES=0 lists its nodes: no path to cut.
     const nodes = { ...fake, list: () => fake.list().map(({ path: _path, ...node }) => node) };
     const log: LogEntry[] = [];
     const lab = new LabController(nodes, { onLog: (entry) => log.push(entry) });
-    const split = scenario({ durationMs: 2000, faults: [{ atMs: 100, node: "lock-4", action: "partition", instances: [1] }] });
+    const split = scenario({
+      durationMs: 2000,
+      nodeOptions: { "lock-3": { persistence: "fsync-always" } },
+      faults: [{ atMs: 100, node: "lock-4", action: "partition", instances: [1] }],
+    });
     await expect(lab.start(split)).rejects.toMatchObject({ code: "NO_FAULT_PROXIES", message: expect.stringMatching(/LAB_FAULT_PROXIES=1/) });
     expect(lab.current.status).toBe("idle");
+    // Refused before the nodes were touched: lock-3 was not switched to AOF for a run that never began.
+    expect(fake.get("lock-3").persistence ?? "none").toBe("none");
     expect(log.filter((entry) => entry.kind === "run")).toEqual([]);
     lab.dispose();
   });

@@ -6,7 +6,7 @@ import { LabError } from "../core/errors";
 import { supportsFaults } from "../nodes/manager";
 import type { LabNodeEvent, NodeManager, NodePersistence, NodeStatus } from "../nodes/types";
 import { EventLogAggregator, type LogEntry } from "./event-log";
-import { assertNodesCanRun, isPathFault } from "./node-support";
+import { assertPathsCanBeCut, isPathFault } from "./node-support";
 import type { Report } from "./report";
 import { ScenarioRun, type TickFrame } from "./runner";
 
@@ -95,11 +95,12 @@ export class LabController {
     if (this.state.status === "running") {
       throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
     }
+    // Refused here, before any node changes, the page's start gets the error itself — not a run
+    // that fails as it begins.
+    assertPathsCanBeCut(scenario, this.nodes.list());
     await this.alignPersistence(scenario);
     // Another start may have slipped in while the nodes were being set up.
     if (this.isRunning()) throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
-    // Refused here, the page's start gets the error itself, not a run that fails as it begins.
-    assertNodesCanRun(scenario, this.nodes.list());
     const runId = ++this.runCounter;
     this.frames = [];
     this.report = null;
