@@ -49,12 +49,16 @@ describe("annotationsFrom, one action on several nodes", () => {
       ]),
       entry(2000, "fault", "restart lock-3"),
       entry(2100, "fault", "crash lock-4"),
+      entry(2200, "crowd", "a crowd of 3000 released by hand"),
+      entry(2300, "fault", "user:profile:0 expired by hand"),
     ]);
     expect(lines).toEqual([
       { atMs: 0, label: "instance-1 pause" },
       { atMs: 505, label: "lock-1,2,4,5 partition" },
       { atMs: 2000, label: "lock-3 restart" },
       { atMs: 2100, label: "lock-4 crash" },
+      { atMs: 2200, label: "crowd ×3000" },
+      { atMs: 2300, label: "key expired (by hand)" },
     ]);
   });
 });

@@ -52,7 +52,8 @@ export function annotationsFrom(entries: readonly LogEntry[]): ChartAnnotation[]
 function mergeSameAction(sorted: ChartAnnotation[]): ChartAnnotation[] {
   const out: Array<ChartAnnotation & { names: string[]; action: string | null }> = [];
   for (const annotation of sorted) {
-    const match = /^(\S+) (\S+)$/.exec(annotation.label);
+    // Only "<node or instance> <action>" labels merge: not "key expired" or "crowd ×3000".
+    const match = /^(cache|lock-\d+|instance-\d+) (\S+)$/.exec(annotation.label);
     const [name, action] = match ? [match[1]!, match[2]!] : [annotation.label, null];
     const group = action === null ? undefined : out.find((g) => g.action === action && annotation.atMs - g.atMs < SAME_HAPPENING_MS);
     if (group) {
