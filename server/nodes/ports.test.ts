@@ -80,6 +80,13 @@ describe("testBasePort", () => {
     expect(testWorkerIndex({ VITEST_POOL_ID: "junk" } as unknown as NodeJS.ProcessEnv)).toBe(0);
   });
 
+  it("shifts every block by LAB_TEST_PORT_BLOCKS_FROM, so two checkouts side by side never share ports", () => {
+    const env = (pool: string, from: string) => ({ VITEST_POOL_ID: pool, LAB_TEST_PORT_BLOCKS_FROM: from }) as unknown as NodeJS.ProcessEnv;
+    expect(testWorkerIndex(env("1", "8"))).toBe(9);
+    expect(testBasePort(0, env("1", "8"))).not.toBe(testBasePort(0, env("1", "0")));
+    expect(testWorkerIndex(env("1", "nonsense"))).toBe(1);
+  });
+
   it("refuses slots outside its range", () => {
     expect(() => testBasePort(5)).toThrow(RangeError);
   });

@@ -13,10 +13,16 @@ export const TEST_PORTS_PER_SLOT = 40;
 const WORKER_BLOCKS = 40;
 const SLOTS = TEST_PORTS_PER_WORKER / TEST_PORTS_PER_SLOT;
 
+/**
+ * `LAB_TEST_PORT_BLOCKS_FROM` shifts every worker's block by that many blocks, so two checkouts of
+ * the lab (two worktrees, two suites run side by side) never hand the same ports to their tests.
+ */
 export function testWorkerIndex(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.VITEST_POOL_ID ?? env.VITEST_WORKER_ID ?? "0";
   const id = Number.parseInt(raw, 10);
-  return Number.isFinite(id) && id >= 0 ? id % WORKER_BLOCKS : 0;
+  const shift = Number.parseInt(env.LAB_TEST_PORT_BLOCKS_FROM ?? "0", 10);
+  const from = Number.isFinite(shift) && shift >= 0 ? shift : 0;
+  return Number.isFinite(id) && id >= 0 ? (id + from) % WORKER_BLOCKS : from % WORKER_BLOCKS;
 }
 
 /**
