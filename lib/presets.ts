@@ -1,3 +1,4 @@
+import type { ChartId } from "./charts";
 import { mergeScenario, type ScenarioInput } from "./scenario";
 
 type Fault = NonNullable<ScenarioInput["faults"]>[number];
@@ -14,6 +15,13 @@ export interface PresetBeat {
   watch: string;
   /** Changes to the preset's base scenario for this beat. */
   changes: ScenarioInput;
+  /**
+   * The beat's promise, machine-checked: claims in the CLI's `--assert` grammar about the report
+   * (`"maxDbReadsPerEpisode == 1"`), all of which hold when the beat makes its point.
+   */
+  expect?: readonly string[];
+  /** The charts this beat is about, most important first: presenter mode shows these in view. */
+  charts?: readonly ChartId[];
 }
 
 export interface Preset {
