@@ -6,6 +6,7 @@
  * and hands plain props to the components below — which never see the socket.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { logEntry } from "@/lib/log";
 import type { Ack, NodeActionCommand, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
 import { findPreset, PRESETS, presetScenario } from "@/lib/presets";
 import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
@@ -354,7 +355,7 @@ function LabPage({ boot }: { boot: BootParams }) {
     const entries = player ? view.log : entriesOfRun(view.log, view.run.status === "idle" ? null : view.run.runId);
     const last = view.frames.at(-1);
     const end = last ? last.t + tickMs : 0;
-    const scheduled = runScenario ? [{ atMs: runScenario.crowd.expireAtMs, kind: "fault" as const, text: "hot key expired" }] : [];
+    const scheduled = runScenario ? [logEntry.fault.expired({ atMs: runScenario.crowd.expireAtMs, key: "the hot key", byHand: false })] : [];
     return annotationsFrom([...scheduled, ...entries]).filter((a) => a.atMs <= end);
   }, [player, view.log, view.run, view.frames, tickMs, runScenario]);
 

@@ -22,6 +22,7 @@ import {
   type WireNodeEvent,
   type WireRunState,
 } from "@/lib/protocol";
+import { withLogEntry } from "@/lib/log";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
 
 export type ConnectionStatus =
@@ -148,7 +149,8 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       setFrames((previous) => (previous.length >= MAX_FRAMES ? [...previous.slice(1), frame] : [...previous, frame]));
     });
     socket.on("lab:alarm", (alarm) => setAlarms((previous) => withAlarm(previous, alarm, runRef.current)));
-    socket.on("lab:log", (entry) => setLog((previous) => [...previous, entry].slice(-MAX_LOG)));
+    // A folded count (a node's refused commands) comes again with the same id: its line is updated.
+    socket.on("lab:log", (entry) => setLog((previous) => withLogEntry(previous, entry, MAX_LOG)));
     socket.on("lab:report", ({ report: finished }) => setReport(finished));
     socket.on("node:event", (event) => setEvents((previous) => [event, ...previous].slice(0, MAX_EVENTS)));
     socket.on("connect_error", (error) =>

@@ -8,7 +8,7 @@ import type { LogEntry, Report, SafetyViolation, TickFrame } from "./report";
 import { instanceIndexSchema, NODE_FAULT_ACTIONS, nodeFaultOptionShape, pauseMsSchema, refineNodeFaultFields, type Scenario } from "./scenario";
 
 /** Bumped on every incompatible change; the page refuses to talk to a server that speaks another one. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Nodes
@@ -214,6 +214,7 @@ export interface ServerToClientEvents {
   "lab:state": (state: WireRunState) => void;
   /** One closed tick window with the observer's reading; the server sends them at the tick rate, whatever the crowd. */
   "lab:frame": (message: { runId: number; frame: TickFrame }) => void;
+  /** One log line with its typed fields (lib/log.ts). An entry with an `id` already sent updates that line in place. */
   "lab:log": (entry: LogEntry) => void;
   /** A safety violation, the moment the checker sees it. */
   "lab:alarm": (alarm: WireAlarm) => void;

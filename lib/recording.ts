@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { logEntrySchema } from "./log";
+import { upgradeLegacyEntry } from "./log-legacy";
 import type { LogEntry, Report, TickFrame } from "./report";
 import type { WireAlarm, WireNode } from "./protocol";
 import type { Scenario } from "./scenario";
@@ -8,7 +10,8 @@ import type { Scenario } from "./scenario";
  * stage demo cannot run live. Written and read by the page only.
  */
 export const RECORDING_FORMAT = "stampede-lab-recording";
-export const RECORDING_VERSION = 1;
+/** 2: log entries carry their typed fields. Version-1 files still load (their log is upgraded). */
+export const RECORDING_VERSION = 2;
 
 export interface Recording {
   format: typeof RECORDING_FORMAT;
@@ -29,14 +32,16 @@ export interface Recording {
 }
 
 /** The checks a file must pass before the page trusts it (frames are taken as the server wrote them). */
+const legacyLogSchema = z.array(z.object({ atMs: z.number(), kind: z.string(), text: z.string() })).max(100_000);
 const recordingSchema = z.object({
   format: z.literal(RECORDING_FORMAT),
-  version: z.literal(RECORDING_VERSION),
+  version: z.union([z.literal(1), z.literal(RECORDING_VERSION)]),
   savedAt: z.string(),
   scenario: z.record(z.string(), z.unknown()),
   meta: z.object({ presetId: z.string().optional(), beat: z.number().optional() }),
   frames: z.array(z.object({ t: z.number() }).loose()).max(100_000),
-  log: z.array(z.object({ atMs: z.number(), kind: z.string(), text: z.string() })).max(100_000),
+  // Checked by version below: fields from version 2 on, sentences only before.
+  log: z.array(z.unknown()).max(100_000),
   nodes: z.array(z.object({ atMs: z.number(), nodes: z.array(z.object({ id: z.string() }).loose()) })),
   report: z.record(z.string(), z.unknown()).nullable(),
   alarms: z.array(z.object({ runId: z.number(), atMs: z.number(), seq: z.number().int().positive().optional(), violation: z.object({ resource: z.string() }).loose() })).max(100_000).optional(),
@@ -54,5 +59,11 @@ export function parseRecording(text: string): { ok: true; recording: Recording }
     const first = parsed.error.issues[0];
     return { ok: false, message: `Not a Stampede Lab recording (${first ? `${first.path.join(".") || "file"}: ${first.message}` : "unknown shape"}).` };
   }
-  return { ok: true, recording: parsed.data as unknown as Recording };
+  const log = parsed.data.version === 1 ? legacyLogSchema.safeParse(parsed.data.log) : z.array(logEntrySchema).safeParse(parsed.data.log);
+  if (!log.success) {
+    const first = log.error.issues[0];
+    return { ok: false, message: `Not a Stampede Lab recording (log.${first ? `${first.path.join(".")}: ${first.message}` : "unknown shape"}).` };
+  }
+  const entries = parsed.data.version === 1 ? (log.data as z.infer<typeof legacyLogSchema>).map(upgradeLegacyEntry) : (log.data as LogEntry[]);
+  return { ok: true, recording: { ...parsed.data, version: RECORDING_VERSION, log: entries } as unknown as Recording };
 }

@@ -87,13 +87,8 @@ export interface TickFrame extends TickWindow {
 
 export type LabNote = { atMs: number; kind: "fault" | "fault-failed" | "expire" | "crowd" | "phase"; text: string };
 
-/** One line of the event log: a discrete happening, never one line per request. */
-export interface LogEntry {
-  /** Ms since t = 0 of the run (or since the lab started, outside a run). */
-  atMs: number;
-  kind: "lock" | "node" | "episode" | "write" | "instance" | "fault" | "crowd" | "run";
-  text: string;
-}
+/** One line of the event log (a tagged union with typed fields: lib/log.ts). */
+export type { LogEntry } from "./log";
 
 /** The JSON report of one run. Every figure is explained in the README ("Reading the report"). */
 export interface Report {

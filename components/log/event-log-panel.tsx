@@ -6,6 +6,7 @@
  * the server aggregates those before they get here.
  */
 import { memo, useMemo, useState } from "react";
+import { LOG_KINDS, type LogKind } from "@/lib/log";
 import type { LogEntry } from "@/lib/report";
 
 export interface EventLogPanelProps {
@@ -15,9 +16,9 @@ export interface EventLogPanelProps {
   maxHeightClass?: string;
 }
 
-type Kind = LogEntry["kind"];
+type Kind = LogKind;
 
-export const LOG_KINDS: readonly Kind[] = ["lock", "node", "episode", "write", "instance", "fault", "crowd", "run"];
+export { LOG_KINDS };
 
 /** Tailwind classes (remapped by the light theme), roughly Okabe–Ito hues: text, chip border, dot. */
 const KIND_LOOK: Record<Kind, { text: string; border: string; dot: string }> = {
@@ -89,13 +90,17 @@ export const EventLogPanel = memo(function EventLogPanel({ entries, maxHeightCla
             <li
               key={index}
               data-kind={entry.kind}
+              data-event={entry.event ?? "note"}
               className="flex flex-wrap items-baseline gap-x-3 border-t border-slate-800/80 px-4 py-1.5 first:border-t-0 sm:grid sm:grid-cols-[9rem_6.5rem_minmax(0,1fr)]"
             >
               <time className="whitespace-nowrap text-slate-400 tabular-nums">{formatT(entry.atMs)}</time>
               <span className={`font-semibold ${(KIND_LOOK[entry.kind] ?? KIND_LOOK.run).text}`}>
                 {entry.kind}
               </span>
-              <span className="basis-full break-words text-slate-100 sm:basis-auto">{entry.text}</span>
+              <span className="basis-full break-words text-slate-100 sm:basis-auto">
+                {entry.text}
+                <EntryTag entry={entry} />
+              </span>
             </li>
           ))}
         </ol>
@@ -103,6 +108,21 @@ export const EventLogPanel = memo(function EventLogPanel({ entries, maxHeightCla
     </section>
   );
 });
+
+/** What the fields say beyond the sentence: a fault that did not happen, a count still going up. */
+function EntryTag({ entry }: { entry: LogEntry }) {
+  const failed = entry.kind === "fault" && entry.event === "action" && entry.failed !== undefined;
+  const ongoing = (entry.kind === "node" && entry.event === "unreachable") || (entry.kind === "lock" && entry.event === "failed") ? !entry.ended : false;
+  if (!failed && !ongoing) return null;
+  return (
+    <span
+      data-testid={failed ? "log-tag-failed" : "log-tag-ongoing"}
+      className={`ml-2 rounded border px-1.5 text-sm ${failed ? "border-red-400 text-red-300" : "border-slate-500 text-slate-400"}`}
+    >
+      {failed ? "did not happen" : "still counting"}
+    </span>
+  );
+}
 
 function Chip({ label, count, active, look, onClick }: { label: string; count: number; active: boolean; look: { border: string; dot: string }; onClick(): void }) {
   return (

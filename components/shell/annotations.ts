@@ -14,18 +14,19 @@ export interface ChartAnnotation {
 const SAME_HAPPENING_MS = 500;
 const MAX_LABEL = 22;
 
-/** The log entries of run `runId`: from its "run N started" line to its "run N ended" line. */
+/** The log entries of run `runId`: from its start line to its end (or failure) line. */
 export function entriesOfRun(log: readonly LogEntry[], runId: number | null): LogEntry[] {
   if (runId === null) return [];
-  const start = findLastIndex(log, (entry) => entry.kind === "run" && new RegExp(`^run ${runId} started\\b`).test(entry.text));
+  const isEnd = (entry: LogEntry) => entry.kind === "run" && (entry.event === "ended" || entry.event === "failed") && entry.runId === runId;
+  const start = findLastIndex(log, (entry) => entry.kind === "run" && entry.event === "started" && entry.runId === runId);
   if (start < 0) {
     // The page joined after the start line scrolled out of the server's history: take what there is
     // up to the end line, if any.
-    const end = log.findIndex((entry) => entry.kind === "run" && new RegExp(`^run ${runId} (ended|failed)\\b`).test(entry.text));
+    const end = log.findIndex(isEnd);
     return end < 0 ? [...log] : log.slice(0, end + 1);
   }
   const rest = log.slice(start);
-  const end = rest.findIndex((entry) => entry.kind === "run" && new RegExp(`^run ${runId} (ended|failed)\\b`).test(entry.text));
+  const end = rest.findIndex(isEnd);
   return end < 0 ? rest : rest.slice(0, end + 1);
 }
 
@@ -74,35 +75,30 @@ function joinNames(names: string[]): string {
   return names.join(",");
 }
 
-/** A short label for an entry worth a line on the charts, or null. */
+/** A short label for an entry worth a line on the charts, or null. Reads the entry's fields only. */
 export function labelOf(entry: LogEntry): string | null {
-  const text = entry.text.trim();
-  if (/expired/i.test(text)) return /by hand/i.test(text) ? "key expired (by hand)" : "key expired";
   switch (entry.kind) {
-    case "fault": {
-      // Runner notes: "crash lock-2", "partition lock-4 (instance 1)", "pause instance-1 for 4000 ms — …",
-      // "<action> <node>: <why it failed>".
-      const match = /^(crash|start|freeze|thaw|partition|heal|latency|restart|clock-jump|pause)\s+([\w-]+)(:|\s|$)/.exec(text);
-      if (match) return clip(`${match[2]} ${match[1]}${match[3] === ":" ? " failed" : ""}`);
-      return clip(text);
-    }
-    case "node": {
-      // Node events: "lock-2 crash (detail)".
-      const match = /^(\S+)\s+(\w+)/.exec(text);
-      return match ? clip(`${match[1]} ${match[2] === "exited" ? "exited" : match[2]}`) : clip(text);
-    }
-    case "crowd": {
-      const size = /(\d[\d,]*)/.exec(text);
-      return size ? `crowd ×${size[1]}` : "crowd";
-    }
-    default:
+    case "fault":
+      if (entry.event === "expired") return entry.byHand ? "key expired (by hand)" : "key expired";
+      if (entry.event === "action") return clip(`${entry.node ?? `instance-${entry.instance}`} ${entry.action}${entry.failed !== undefined ? " failed" : ""}`);
+      return null;
+    case "node":
+      return entry.event === "changed" ? clip(`${entry.node} ${entry.action}`) : null;
+    case "crowd":
+      return entry.event === "released" ? `crowd ×${entry.clients}` : null;
+    case "episode":
+      // A serve-stale key going stale opens its episode: that is the expiry the room watches for.
+      return entry.event === "opened" && entry.reason === "expired" ? "key expired" : null;
+    case "run":
+    case "lock":
+    case "write":
+    case "instance":
       return null;
   }
 }
 
 function clip(text: string): string {
-  const plain = text.replace(/\s*\(.*\)\s*$/, "");
-  return plain.length > MAX_LABEL ? `${plain.slice(0, MAX_LABEL - 1)}…` : plain;
+  return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;
 }
 
 function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {

@@ -7,6 +7,7 @@
  */
 import { useCallback, useMemo } from "react";
 import type { Ack, WireNode } from "@/lib/protocol";
+import { logEntry } from "@/lib/log";
 import { findPreset } from "@/lib/presets";
 import { alarmCount } from "../alarm/alarm";
 import { AlarmBanner } from "../alarm/alarm-banner";
@@ -35,7 +36,7 @@ export function AudienceView() {
   const annotations = useMemo(() => {
     const last = frames.at(-1);
     const end = last ? last.t + tickMs : 0;
-    const scheduled = scenario ? [{ atMs: scenario.crowd.expireAtMs, kind: "fault" as const, text: "hot key expired" }] : [];
+    const scheduled = scenario ? [logEntry.fault.expired({ atMs: scenario.crowd.expireAtMs, key: "the hot key", byHand: false })] : [];
     return annotationsFrom([...scheduled, ...entriesOfRun(lab.log, run.status === "idle" ? null : run.runId)]).filter((a) => a.atMs <= end);
   }, [frames, tickMs, scenario, lab.log, run]);
 

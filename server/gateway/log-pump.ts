@@ -5,9 +5,12 @@
  * pass up to `maxPerWindow` per window; the rest are counted and reported as one line. Rare lines
  * a person caused or must see (node, fault, crowd, instance, run) always pass.
  */
+import { foldIdOf, logEntry } from "../../lib/log";
 import type { LogEntry } from "../../lib/report";
 
-const THROTTLED_KINDS: ReadonlySet<LogEntry["kind"]> = new Set(["lock", "episode", "write"]);
+type ThrottledKind = "lock" | "episode" | "write";
+const THROTTLED_KINDS: ReadonlySet<LogEntry["kind"]> = new Set<ThrottledKind>(["lock", "episode", "write"]);
+const isThrottled = (entry: LogEntry): entry is Extract<LogEntry, { kind: ThrottledKind }> => THROTTLED_KINDS.has(entry.kind);
 
 export interface LogPumpOptions {
   /** @default 250 */
@@ -27,18 +30,14 @@ export function createLogPump(emit: (entry: LogEntry) => void, options: LogPumpO
   let sent = 0;
   let skipped = 0;
   let lastSkipped: LogEntry | null = null;
-  const skippedKinds = new Map<LogEntry["kind"], number>();
+  const skippedKinds = new Map<ThrottledKind, number>();
   let timer: NodeJS.Timeout | null = null;
 
   const endWindow = () => {
     timer = null;
     if (skipped > 0 && lastSkipped) {
       const kinds = [...skippedKinds].sort((a, b) => b[1] - a[1]);
-      emit({
-        atMs: lastSkipped.atMs,
-        kind: kinds[0]?.[0] ?? lastSkipped.kind,
-        text: `… ${skipped} more ${kinds.map(([kind]) => kind).join("/")} line(s) in the last ${windowMs} ms not shown (the charts count every one)`,
-      });
+      emit(logEntry.heldBack({ atMs: lastSkipped.atMs, kind: kinds[0]?.[0] ?? "lock", count: skipped, kinds: kinds.map(([kind]) => kind), windowMs }));
     }
     sent = 0;
     skipped = 0;
@@ -48,7 +47,8 @@ export function createLogPump(emit: (entry: LogEntry) => void, options: LogPumpO
 
   return {
     push(entry) {
-      if (!THROTTLED_KINDS.has(entry.kind)) {
+      // A folded count updates a line already shown: holding it back would leave that line stale.
+      if (!isThrottled(entry) || foldIdOf(entry) !== null) {
         emit(entry);
         return;
       }

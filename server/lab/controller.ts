@@ -1,3 +1,4 @@
+import { logEntry, withLogEntry, type NodeChange } from "../../lib/log";
 import { ALARMS_KEPT } from "../../lib/protocol";
 import type { SafetyViolation } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
@@ -63,7 +64,8 @@ export class LabController {
     this.clock = clock;
     const logNodeEvent = (event: LabNodeEvent) => {
       const atMs = this.run ? Math.round(this.run.elapsedMs) : 0;
-      this.appendLog({ atMs, kind: "node", text: `${event.data.nodeId} ${event.name.slice("node:".length)}${event.data.detail ? ` (${event.data.detail})` : ""}` });
+      const action = event.name.slice("node:".length) as NodeChange;
+      this.appendLog(logEntry.node.changed({ atMs, node: event.data.nodeId, action, ...(event.data.detail ? { detail: event.data.detail } : {}) }));
     };
     // Fault events (partition, latency, restart, clock-jump) too, when the manager has them.
     this.unsubscribe = supportsFaults(nodes) ? nodes.onAnyEvent(logNodeEvent) : nodes.onEvent(logNodeEvent);
@@ -121,19 +123,20 @@ export class LabController {
         if (this.frames.length > FRAME_HISTORY) this.frames.splice(0, this.frames.length - FRAME_HISTORY);
         this.listeners.onFrame?.(runId, frame);
       },
-      onNote: (note) => this.appendLog({ atMs: note.atMs, kind: note.kind === "phase" ? "run" : note.kind === "crowd" ? "crowd" : "fault", text: note.text }),
+      onNote: (_note, entry) => this.appendLog(entry),
     });
-    aggregator = new EventLogAggregator(() => this.clock.now() - run.elapsedMs, (entry) => this.appendLog(entry));
+    aggregator = new EventLogAggregator(() => this.clock.now() - run.elapsedMs, (entry) => this.appendLog(entry), { runId });
     this.run = run;
     this.setState({ status: "running", runId, scenario, meta, startedAt });
-    this.appendLog({ atMs: 0, kind: "run", text: `run ${runId} started${meta.presetId ? `: ${meta.presetId}${meta.beat ? `, beat ${meta.beat}` : ""}` : ""}` });
+    this.appendLog(logEntry.run.started({ atMs: 0, runId, ...(meta.presetId ? { presetId: meta.presetId } : {}), ...(meta.beat ? { beat: meta.beat } : {}) }));
     // A reset (or a new run) may have moved the lab on while the paths were being opened.
     const stillThisRun = () => this.state.status === "running" && this.state.runId === runId;
     run.done.then(
       async (report) => {
         this.report = report;
         this.listeners.onReport?.(runId, report);
-        this.appendLog({ atMs: report.durationMs, kind: "run", text: `run ${runId} ended` });
+        aggregator?.finish();
+        this.appendLog(logEntry.run.ended({ atMs: report.durationMs, runId }));
         if (this.run === run) this.run = null;
         await this.openScenarioPaths(scenario, report.durationMs);
         if (stillThisRun()) this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now() });
@@ -141,7 +144,8 @@ export class LabController {
       async (error: unknown) => {
         if (this.run === run) this.run = null;
         const message = error instanceof Error ? error.message : String(error);
-        this.appendLog({ atMs: 0, kind: "run", text: `run ${runId} failed: ${message}` });
+        aggregator?.finish();
+        this.appendLog(logEntry.run.failed({ atMs: 0, runId, message }));
         await this.openScenarioPaths(scenario, 0);
         if (stillThisRun()) this.setState({ status: "failed", runId, scenario, meta, message });
       },
@@ -197,7 +201,7 @@ export class LabController {
         throw new LabError("NODE_FROZEN", `${node.id} is frozen: thaw it (or reset the world) so its persistence can be set to "${wanted(node.id)}" for this scenario`);
       }
       await nodes.setPersistence(node.id, wanted(node.id));
-      this.appendLog({ atMs: 0, kind: "node", text: `${node.id} persistence set to ${wanted(node.id)} for this scenario` });
+      this.appendLog(logEntry.node.persistence({ atMs: 0, node: node.id, persistence: wanted(node.id) }));
     }
   }
 
@@ -221,11 +225,11 @@ export class LabController {
         if (path.latencyMs > 0 || path.jitterMs > 0) await nodes.apply(id, "latency", { ms: 0, jitterMs: 0 });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        this.appendLog({ atMs, kind: "node", text: `${id}: could not open its path after the run (${reason}); Reset world opens every path` });
+        this.appendLog(logEntry.node.pathStuck({ atMs, node: id, reason }));
         continue;
       }
       if (path.partitioned !== false || path.latencyMs > 0 || path.jitterMs > 0) {
-        this.appendLog({ atMs, kind: "node", text: `${id}: path opened again — the scenario's partitions and latency end with its run` });
+        this.appendLog(logEntry.node.pathOpened({ atMs, node: id }));
       }
     }
   }
@@ -256,7 +260,7 @@ export class LabController {
     this.alarms = [];
     this.alarmCount = 0;
     this.setState({ status: "idle" });
-    this.appendLog({ atMs: 0, kind: "run", text: "world reset: every node up, every path open" });
+    this.appendLog(logEntry.run.worldReset({ atMs: 0 }));
   }
 
   private setState(state: LabRunState): void {
@@ -265,8 +269,8 @@ export class LabController {
   }
 
   private appendLog(entry: LogEntry): void {
-    this.log.push(entry);
-    if (this.log.length > LOG_HISTORY) this.log.splice(0, this.log.length - LOG_HISTORY);
+    // A folded count replaces its earlier line, so a page that joins later sees it once.
+    this.log = withLogEntry(this.log, entry, LOG_HISTORY);
     this.listeners.onLog?.(entry);
   }
 }

@@ -1,88 +1,134 @@
+import { holderParts, logEntry } from "../../lib/log";
 import type { LogEntry, SafetyViolation } from "../../lib/report";
 import type { EngineEvent } from "../engine/events";
-import { describeVotes } from "../engine/locks/votes";
+import type { LockVote } from "../engine/ports";
+import { DEFAULT_FOLD_TIMING, Folds, type FoldTiming } from "./log-fold";
+import { classifyDriverError, plainDriverError, plainReason } from "./plain-errors";
 
 export type { LogEntry };
 
+export interface EventLogOptions {
+  /** Makes the ids of folded lines unique across runs. */
+  runId?: number;
+  /** How repeated failures fold: {@link DEFAULT_FOLD_TIMING}. */
+  folds?: Partial<FoldTiming>;
+}
+
+type Unreachable = { node: string; refused: number; timedOut: number; failed: number; instances: Set<number> };
+type Failing = { reason: string; count: number; lastVotes: readonly LockVote[] };
 
 /**
  * Turns the engine's event stream into log lines a person can read. Grants, releases, episodes,
- * flushes and crashes pass one by one; failed and contended lock attempts, which can number in
- * the tens of thousands, are summed per window and flushed as one line each.
+ * flushes and crashes pass one by one. What repeats with the load folds into one line that keeps
+ * its count: failed lock attempts, per reason, and the commands each lock node refused or left
+ * unanswered, per node ("lock-2 unreachable — 37 commands refused"). Folds advance with
+ * {@link flushWindow}, once per tick, on the run's own time.
  */
 export class EventLogAggregator {
-  private failures = 0;
-  private lastFailure: string | null = null;
+  private readonly failing: Folds<Failing>;
+  private readonly unreachable: Folds<Unreachable>;
+  /** Error votes already counted: concurrent attempts of one instance share one reading of the nodes. */
+  private readonly counted = new WeakSet<LockVote>();
+  /** Instances seen asking for a lock: a node unreachable from only some of them says from which. */
+  private readonly askers = new Set<number>();
 
   constructor(
     private readonly t0: () => number,
     private readonly emit: (entry: LogEntry) => void,
-  ) {}
+    options: EventLogOptions = {},
+  ) {
+    const timing = { ...DEFAULT_FOLD_TIMING, ...options.folds };
+    const prefix = `run-${options.runId ?? 0}`;
+    this.failing = new Folds<Failing>(`${prefix}:lock-failed`, timing, (fold) =>
+      logEntry.lock.failed({ atMs: fold.atMs, id: fold.id, count: fold.state.count, lastAtMs: fold.lastAtMs, ended: fold.ended, reason: fold.state.reason }, plainVotes(fold.state.lastVotes)),
+    emit);
+    this.unreachable = new Folds<Unreachable>(`${prefix}:unreachable`, timing, (fold) => {
+      const { node, refused, timedOut, failed, instances } = fold.state;
+      const some = instances.size < this.askers.size ? [...instances].sort((a, b) => a - b) : null;
+      return logEntry.node.unreachable({ atMs: fold.atMs, id: fold.id, lastAtMs: fold.lastAtMs, ended: fold.ended, node, count: refused + timedOut + failed, refused, timedOut, failed, instances: some });
+    }, emit);
+  }
 
   readonly record = (event: EngineEvent): void => {
     const at = (wall: number) => Math.round(wall - this.t0());
     switch (event.name) {
       case "lock:acquired": {
         const nodes = event.data.votes.filter((v) => v.vote === "for").map((v) => v.nodeId);
-        this.emit({ atMs: at(event.data.acquiredAt), kind: "lock", text: `${event.data.holder} took ${event.data.resource}${nodes.length > 0 ? ` (votes from ${nodes.join(", ")})` : ""}` });
+        this.emit(logEntry.lock.acquired({ atMs: at(event.data.acquiredAt), ...holderParts(event.data.holder), resource: event.data.resource, nodes }));
         break;
       }
       case "lock:released":
-        this.emit({ atMs: at(event.data.at), kind: "lock", text: `${event.data.holder} released ${event.data.resource}${event.data.ok ? "" : " (release failed: it will expire by TTL)"}` });
+        this.emit(logEntry.lock.released({ atMs: at(event.data.at), ...holderParts(event.data.holder), resource: event.data.resource, ok: event.data.ok }));
         break;
-      case "lock:attempted":
+      case "lock:attempted": {
+        const atMs = at(event.data.at);
+        this.askers.add(event.data.instance);
+        this.countNodeErrors(event.data.votes, event.data.instance, atMs);
         if (event.data.result === "failed") {
-          this.failures++;
-          this.lastFailure = `${event.data.reason ?? "failed"}${event.data.votes.length > 0 ? ` — ${describeVotes(event.data.votes)}` : ""}`;
+          const reason = plainReason(event.data.reason ?? "failed");
+          const votes = event.data.votes;
+          this.failing.add(reason, atMs, () => ({ reason, count: 0, lastVotes: [] }), (state) => {
+            state.count++;
+            if (votes.length > 0) state.lastVotes = votes;
+          });
         }
         break;
+      }
       case "episode:changed":
         // The collector's own episodes, so the log never shows one the report does not count.
         this.emit(
           event.data.change === "opened"
-            ? { atMs: event.data.atMs, kind: "episode", text: `${event.data.key} ${event.data.reason ?? "missing"}: an episode opens` }
-            : { atMs: event.data.atMs, kind: "episode", text: `instance-${event.data.instance} filled ${event.data.key}: the episode closes after ${event.data.dbReads} DB read(s)` },
+            ? logEntry.episode.opened({ atMs: event.data.atMs, key: event.data.key, reason: episodeReason(event.data.reason) })
+            : logEntry.episode.closed({ atMs: event.data.atMs, key: event.data.key, instance: event.data.instance ?? null, dbReads: event.data.dbReads }),
         );
         break;
       case "write-behind:flushed":
-        this.emit({ atMs: at(event.data.at), kind: "write", text: `instance-${event.data.instance} flushed ${event.data.persisted} write(s)${event.data.failed > 0 ? `, ${event.data.failed} failed` : ""}` });
+        this.emit(logEntry.write.flushed({ atMs: at(event.data.at), instance: event.data.instance, persisted: event.data.persisted, failed: event.data.failed }));
         break;
       case "write-behind:dropped":
-        this.emit({ atMs: at(event.data.at), kind: "write", text: `instance-${event.data.instance} lost ${event.data.dropped} acknowledged write(s) in its buffer` });
+        this.emit(logEntry.write.dropped({ atMs: at(event.data.at), instance: event.data.instance, dropped: event.data.dropped }));
         break;
       case "instance:crashed":
-        this.emit({ atMs: at(event.data.at), kind: "instance", text: `instance-${event.data.instance} crashed with ${event.data.inFlight} request(s) in flight` });
+        this.emit(logEntry.instance.crashed({ atMs: at(event.data.at), instance: event.data.instance, inFlight: event.data.inFlight }));
         break;
-      case "instance:paused": {
-        const left = event.data.validUntil - event.data.at;
-        this.emit({
-          atMs: at(event.data.at),
-          kind: "instance",
-          text: `${event.data.holder} stops for ${event.data.ms} ms (simulated stop-the-world pause) holding ${event.data.resource}, valid ${left > 0 ? `${left} ms more` : "no longer"}`,
-        });
+      case "instance:paused":
+        this.emit(
+          logEntry.instance.paused({
+            atMs: at(event.data.at),
+            ...holderParts(event.data.holder),
+            resource: event.data.resource,
+            ms: event.data.ms,
+            validForMs: event.data.validUntil - event.data.at,
+          }),
+        );
+        break;
+      case "instance:resumed":
+        this.emit(
+          logEntry.instance.resumed({
+            atMs: at(event.data.at),
+            ...holderParts(event.data.holder),
+            resource: event.data.resource,
+            pausedMs: event.data.pausedMs,
+            expiredAgoMs: event.data.expired ? event.data.at - event.data.validUntil : null,
+          }),
+        );
+        break;
+      case "db:locked-write": {
+        const d = event.data;
+        const fields = { atMs: at(d.at), ...holderParts(d.holder ?? "no holder"), token: d.token, newest: d.highestToken };
+        if (d.result === "rejected-stale") this.emit(logEntry.write.staleRefused(fields));
+        else if (d.staleAccepted) this.emit(logEntry.write.staleAccepted(fields));
         break;
       }
-      case "instance:resumed":
-        this.emit({
-          atMs: at(event.data.at),
-          kind: "instance",
-          text: `${event.data.holder} runs again after ${event.data.pausedMs} ms${event.data.expired ? `: its lock expired ${event.data.at - event.data.validUntil} ms ago, and it does not know` : ", its lock still valid"}`,
-        });
-        break;
-      case "db:locked-write":
-        if (event.data.result === "rejected-stale") {
-          this.emit({ atMs: at(event.data.at), kind: "write", text: `the database refused ${event.data.holder}'s write: fencing token ${event.data.token} is older than ${event.data.highestToken}` });
-        } else if (event.data.staleAccepted) {
-          this.emit({ atMs: at(event.data.at), kind: "write", text: `the database accepted ${event.data.holder}'s write with old token ${event.data.token} (newest ${event.data.highestToken}): fencing is off` });
-        }
-        break;
       case "safety:violation": {
         const v = event.data;
+        const kind = v.kind ?? "two-holders";
         const text =
-          v.kind === undefined || v.kind === "two-holders"
+          kind === "two-holders"
             ? `SAFETY VIOLATION: ${v.first.holder} (${v.first.nodes.join(", ")}) and ${v.second.holder} (${v.second.nodes.join(", ")}) hold ${v.resource} at once`
-            : `SAFETY VIOLATION: ${v.detail ?? `${v.kind} by ${v.first.holder}`}${grantedBy(v)}`;
-        this.emit({ atMs: at(v.at), kind: "lock", text });
+            : `SAFETY VIOLATION: ${v.detail ?? `${kind} by ${v.first.holder}`}${grantedBy(v)}`;
+        const holders = v.first.holder === v.second.holder ? [v.first.holder] : [v.first.holder, v.second.holder];
+        this.emit(logEntry.lock.violation({ atMs: at(v.at), violation: kind, resource: v.resource, holders }, text));
         break;
       }
       default:
@@ -90,13 +136,54 @@ export class EventLogAggregator {
     }
   };
 
-  /** Writes the window's summed lock failures as one line. */
+  /** At the end of each window (`atMs`: ms since t = 0): folded lines open, update or end. */
   flushWindow(atMs: number): void {
-    if (this.failures === 0) return;
-    this.emit({ atMs, kind: "lock", text: `${this.failures} lock attempt(s) failed — last: ${this.lastFailure}` });
-    this.failures = 0;
-    this.lastFailure = null;
+    this.failing.flush(atMs);
+    this.unreachable.flush(atMs);
   }
+
+  /** The run is over: every folded line gets its final count. */
+  finish(): void {
+    this.failing.closeAll();
+    this.unreachable.closeAll();
+  }
+
+  /** Each node's commands that failed, once per reading (shared readings carry the same vote objects). */
+  private countNodeErrors(votes: readonly LockVote[], instance: number, atMs: number): void {
+    for (const vote of votes) {
+      if (vote.vote !== "error" || this.counted.has(vote)) continue;
+      this.counted.add(vote);
+      const failure = classifyDriverError(vote.message);
+      this.unreachable.add(vote.nodeId, atMs, () => ({ node: vote.nodeId, refused: 0, timedOut: 0, failed: 0, instances: new Set() }), (state) => {
+        if (failure === "refused") state.refused++;
+        else if (failure === "timeout") state.timedOut++;
+        else state.failed++;
+        state.instances.add(instance);
+      });
+    }
+  }
+}
+
+function episodeReason(reason: string | undefined): "missing" | "unreachable" | "expired" {
+  return reason === "unreachable" || reason === "expired" ? reason : "missing";
+}
+
+/** "lock-1 voted yes, lock-2 unreachable, lock-3 held by another holder" */
+function plainVotes(votes: readonly LockVote[]): string {
+  return votes
+    .map((v) => {
+      switch (v.vote) {
+        case "for":
+          return `${v.nodeId} voted yes`;
+        case "locked":
+          return `${v.nodeId} held by another holder`;
+        case "pending":
+          return `${v.nodeId} no answer yet`;
+        case "error":
+          return `${v.nodeId} ${plainDriverError(v.message)}`;
+      }
+    })
+    .join(", ");
 }
 
 /**

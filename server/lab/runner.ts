@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import type { LabNote, TickFrame } from "../../lib/report";
+import { logEntry } from "../../lib/log";
+import type { LabNote, LogEntry, TickFrame } from "../../lib/report";
 import type { NodeFault, Scenario } from "../../lib/scenario";
 import { systemClock, type Clock, type TimerHandle } from "../core/clock";
 import { describeError, LabError } from "../core/errors";
@@ -22,6 +23,7 @@ import type { OriginDatabase } from "../origin/types";
 import { planArrivals, planWave, type Arrival } from "./crowd";
 import { assertNodesCanRun, isPathFault } from "./node-support";
 import { LockObserver } from "./observer";
+import { plainDriverError, plainReason } from "./plain-errors";
 import { buildReport, type Report } from "./report";
 
 export type { LabNote, TickFrame };
@@ -31,7 +33,8 @@ export type { LabNote, TickFrame };
 export interface RunHooks {
   onTick?: (frame: TickFrame) => void;
   onEvent?: (event: EngineEvent) => void;
-  onNote?: (note: LabNote) => void;
+  /** `entry`: the note as the event log carries it, with its typed fields. */
+  onNote?: (note: LabNote, entry: LogEntry) => void;
   onProgress?: (progress: { atMs: number; arrived: number; planned: number; ended: number }) => void;
 }
 
@@ -126,7 +129,7 @@ export class ScenarioRun {
     } else {
       await client.del(key);
     }
-    this.note("expire", `${key} expired by hand`);
+    this.note("expire", (atMs) => logEntry.fault.expired({ atMs, key, byHand: true }));
   }
 
   /** Runtime command: a sneaker-drop wave of `crowd.clients` starts now. */
@@ -134,7 +137,7 @@ export class ScenarioRun {
     if (this.t0 === 0) throw new LabError("RUN_NOT_STARTED", "the run has not started yet");
     const wave = planWave(this.scenario, this.elapsedMs, this.random.fork(`wave-${this.elapsedMs}`));
     this.schedule(wave);
-    this.note("crowd", `a crowd of ${wave.length} released by hand`);
+    this.note("crowd", (atMs) => logEntry.crowd.released({ atMs, clients: wave.length, byHand: true }));
     return wave.length;
   }
 
@@ -157,10 +160,12 @@ export class ScenarioRun {
 
   private armPause(instance: number, ms: number, how: string): void {
     const replaced = this.instances[instance - 1]!.pause(ms);
-    this.note(
-      "fault",
-      `pause instance-${instance} for ${ms} ms${how} — simulated stop-the-world pause: its current or next lock holder stops between read and write; its timers and connections run on` +
-        (replaced === null ? "" : ` (it replaces the ${replaced} ms pause armed before, which no holder had reached yet)`),
+    this.note("fault", (atMs) =>
+      logEntry.fault.action(
+        { atMs, action: "pause", instance, ms, byHand: how !== "" },
+        ` for ${ms} ms${how} — simulated stop-the-world pause: its current or next lock holder stops between read and write; its timers and connections run on` +
+          (replaced === null ? "" : ` (it replaces the ${replaced} ms pause armed before, which no holder had reached yet)`),
+      ),
     );
   }
 
@@ -240,7 +245,7 @@ export class ScenarioRun {
     try {
       listed = await this.labClient!.llen(PENDING_WRITES_KEY);
     } catch (error) {
-      this.note("phase", `the cache node did not answer LLEN ${PENDING_WRITES_KEY} (${describeError(error).message}): its pending writes count as lost`);
+      this.note("phase", (atMs) => logEntry.run.note(atMs, `the cache node did not answer when asked for its pending writes (${plainDriverError(describeError(error).message)}): they count as lost`));
     }
     return listed + live.reduce((sum, i) => sum + i.pendingWritesInFlight, 0);
   }
@@ -345,7 +350,7 @@ export class ScenarioRun {
       pipeline.set(row.id, encodeEntry(entry), "PX", ttl + stale);
     }
     await pipeline.exec();
-    this.note("phase", `warm-up done: ${rows.length} key(s) cached; ${HOT_KEY} expires at t = ${scenario.crowd.expireAtMs} ms`);
+    this.note("phase", (atMs) => logEntry.run.note(atMs, `warm-up done: ${rows.length} key(s) cached; ${HOT_KEY} expires at t = ${scenario.crowd.expireAtMs} ms`));
   }
 
   private startTicking(): void {
@@ -395,19 +400,26 @@ export class ScenarioRun {
           const nodes = this.options.nodes as unknown as FaultCapableNodes;
           // Old actions go out exactly as before; issue-5 options only when the fault has some.
           const applied = options ? nodes.apply(nodeId, fault.action, options) : nodes.apply(nodeId, fault.action);
-          const label = `${fault.action} ${fault.node}${describeNodeFaultOptions(fault)}`;
+          const fields = {
+            action: fault.action,
+            node: fault.node,
+            byHand: false,
+            ...(fault.instances !== undefined ? { instances: fault.instances } : {}),
+            ...(fault.ms !== undefined ? { ms: fault.ms } : {}),
+          };
+          const detail = describeNodeFaultOptions(fault);
           applied.then(
-            () => this.note("fault", label),
-            (error: unknown) => this.note("fault-failed", `${label}: ${describeError(error).message}`),
+            () => this.note("fault", (atMs) => logEntry.fault.action({ atMs, ...fields }, detail)),
+            (error: unknown) => this.note("fault-failed", (atMs) => logEntry.fault.action({ atMs, ...fields, failed: plainReason(describeError(error).message) }, detail)),
           );
         } else if (fault.action === "pause") {
           const ms = fault.ms ?? 0;
           if (this.instances[fault.instance - 1]?.isAlive) this.armPause(fault.instance, ms, "");
-          else this.note("fault-failed", `pause instance-${fault.instance}: it has crashed in this run, so nothing is left to pause`);
+          else this.note("fault-failed", (atMs) => logEntry.fault.action({ atMs, action: "pause", instance: fault.instance, ms, byHand: false, failed: "it has crashed in this run, so nothing is left to pause" }));
         } else {
           const instance = this.instances[fault.instance - 1];
           instance?.crash();
-          this.note("fault", `crash instance-${fault.instance}`);
+          this.note("fault", (atMs) => logEntry.fault.action({ atMs, action: "crash", instance: fault.instance, byHand: false }));
         }
       });
     }
@@ -501,10 +513,12 @@ export class ScenarioRun {
     this.timers.add(timer);
   }
 
-  private note(kind: LabNote["kind"], text: string): void {
-    const note = { atMs: Math.round(this.elapsedMs), kind, text };
+  /** A note for the report, and the same happening as a log entry with its fields. */
+  private note(kind: LabNote["kind"], make: (atMs: number) => LogEntry): void {
+    const entry = make(Math.round(this.elapsedMs));
+    const note = { atMs: entry.atMs, kind, text: entry.text };
     this.notes.push(note);
-    this.options.onNote?.(note);
+    this.options.onNote?.(note, entry);
   }
 }
 

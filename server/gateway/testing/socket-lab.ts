@@ -18,6 +18,7 @@ import type {
   WireNodeEvent,
   WireRunState,
 } from "../../../lib/protocol";
+import { withLogEntry } from "../../../lib/log";
 import type { LogEntry, Report, TickFrame } from "../../../lib/report";
 import { createApp, type AppDeps, type LabApp } from "../../app";
 import { livingRedisPids, ourRedisServers } from "../../lab/testing/real-lab";
@@ -142,7 +143,10 @@ export async function record(url: string, auth?: Record<string, unknown>): Promi
     recorder.frames.push(message);
     recorder.frameBytes.push(JSON.stringify(message).length);
   });
-  socket.on("lab:log", (entry) => recorder.log.push(entry));
+  socket.on("lab:log", (entry) => {
+    // As the page keeps it: a folded count replaces its earlier line.
+    recorder.log = withLogEntry(recorder.log, entry, Number.POSITIVE_INFINITY);
+  });
   socket.on("lab:report", (message) => recorder.reports.push(message));
   socket.on("lab:alarm", (alarm) => recorder.alarms.push(alarm));
   socket.on("node:event", (event) => recorder.nodeEvents.push(event));
