@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { WireAlarm, WireNode, WireRunState } from "@/lib/protocol";
 import { parseRecording } from "@/lib/recording";
-import type { LogEntry, Report, TickFrame } from "@/lib/report";
+import { logEntry, type LogEntry } from "@/lib/log";
+import type { Report, TickFrame } from "@/lib/report";
 import { defaultScenario } from "@/lib/scenario";
 import { buildRecording, recordingFileName } from "./recording";
 import { replayView } from "./use-replay";
@@ -19,10 +20,10 @@ function node(id: string, state: WireNode["state"], since = 1_000): WireNode {
 
 const run: WireRunState = { status: "finished", runId: 7, scenario, meta: { presetId: "redlock-holds", beat: 1 }, startedAt: 1_000, endedAt: 2_000 };
 const log: LogEntry[] = [
-  { atMs: 0, kind: "run", text: "run 6 started" },
-  { atMs: 0, kind: "run", text: "run 7 started: redlock-holds, beat 1" },
-  { atMs: 150, kind: "fault", text: "crash lock-2" },
-  { atMs: 300, kind: "run", text: "run 7 ended" },
+  logEntry.run.started({ atMs: 0, runId: 6 }),
+  logEntry.run.started({ atMs: 0, runId: 7, presetId: "redlock-holds", beat: 1 }),
+  logEntry.fault.action({ atMs: 150, action: "crash", node: "lock-2", byHand: false }),
+  logEntry.run.ended({ atMs: 300, runId: 7 }),
 ];
 const frames = [frame(0), frame(100), frame(200)];
 const timeline = [
@@ -122,5 +123,55 @@ describe("alarms in a recording", () => {
     const parsed = parseRecording(JSON.stringify(broken));
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.message).toMatch(/alarms\.0\.atMs/);
+  });
+});
+
+describe("the log in a recording", () => {
+  const report = { ticks: frames } as unknown as Report;
+
+  it("keeps each entry's fields through the file round trip", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report })!;
+    expect(recording.version).toBe(2);
+    const parsed = parseRecording(JSON.stringify(recording));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.recording.log).toEqual(log.slice(1));
+  });
+
+  it("loads a version-1 file, whose entries are sentences only, with the fields its sentences name", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report })!;
+    const old = {
+      ...recording,
+      version: 1,
+      log: [
+        { atMs: 0, kind: "run", text: "run 7 started: redlock-holds, beat 1" },
+        { atMs: 150, kind: "fault", text: "crash lock-2" },
+        { atMs: 160, kind: "node", text: "lock-2 crash (pid 4242 killed with SIGKILL; its data is gone)" },
+        { atMs: 200, kind: "fault", text: "start lock-4: port 7104 in use" },
+        { atMs: 220, kind: "lock", text: "3 lock attempt(s) failed — last: only 2 of 5 lock nodes answered; 3 needed" },
+        { atMs: 300, kind: "run", text: "run 7 ended" },
+      ],
+    };
+    const parsed = parseRecording(JSON.stringify(old));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const upgraded = parsed.recording.log;
+    expect(parsed.recording.version).toBe(2);
+    // Every sentence is kept as it was.
+    expect(upgraded.map((e) => e.text)).toEqual(old.log.map((e) => e.text));
+    expect(upgraded[0]).toMatchObject({ kind: "run", event: "started", runId: 7, presetId: "redlock-holds", beat: 1 });
+    expect(upgraded[1]).toMatchObject({ kind: "fault", event: "action", action: "crash", node: "lock-2" });
+    expect(upgraded[2]).toMatchObject({ kind: "node", event: "changed", node: "lock-2", action: "crash", detail: "pid 4242 killed with SIGKILL; its data is gone" });
+    expect(upgraded[3]).toMatchObject({ kind: "fault", event: "action", action: "start", node: "lock-4", failed: "port 7104 in use" });
+    // What the page never drew from stays a plain note.
+    expect(upgraded[4]).toMatchObject({ kind: "lock", event: "note" });
+    expect(upgraded[5]).toMatchObject({ kind: "run", event: "ended", runId: 7 });
+    expect(replayView(parsed.recording, 3).log).toHaveLength(6);
+  });
+
+  it("refuses a version-2 file whose entries lack their fields, naming where", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report })!;
+    const broken = { ...recording, log: [{ atMs: 0, kind: "run", event: "started", text: "run 7 started" }] };
+    const parsed = parseRecording(JSON.stringify(broken));
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.message).toMatch(/log\.0\.runId/);
   });
 });

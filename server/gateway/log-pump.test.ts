@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { LogEntry } from "../../lib/report";
+import { logEntry, type LogEntry } from "../../lib/log";
 import { createLogPump } from "./log-pump";
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-const entry = (kind: LogEntry["kind"], atMs: number): LogEntry => ({ atMs, kind, text: `${kind} at ${atMs}` });
+const entry = (kind: LogEntry["kind"], atMs: number): LogEntry => logEntry.note(kind, atMs, `${kind} at ${atMs}`);
 
 describe("log pump", () => {
   it("passes up to the cap of per-key lines per window, then one line saying how many were held back", () => {
@@ -15,7 +15,7 @@ describe("log pump", () => {
     expect(sent.map((e) => e.atMs)).toEqual([0, 1, 2]);
     vi.advanceTimersByTime(100);
     expect(sent).toHaveLength(4);
-    expect(sent[3]).toMatchObject({ atMs: 9, text: expect.stringContaining("7 more") });
+    expect(sent[3]).toMatchObject({ atMs: 9, event: "held-back", count: 7, kind: "lock", kinds: ["lock", "episode"], windowMs: 100, text: expect.stringContaining("7 more") });
     // A new window starts afresh.
     pump.push(entry("lock", 20));
     expect(sent).toHaveLength(5);
@@ -31,5 +31,16 @@ describe("log pump", () => {
     expect(sent.map((e) => e.kind)).toEqual(["lock", "node", "fault", "crowd", "instance", "run"]);
     pump.close();
     expect(sent.at(-1)?.text).toContain("1 more lock");
+  });
+
+  it("never holds back a folded count's update: the line already shown would go stale", () => {
+    const sent: LogEntry[] = [];
+    const pump = createLogPump((e) => sent.push(e), { windowMs: 100, maxPerWindow: 1 });
+    pump.push(entry("lock", 0));
+    const failing = (count: number) => logEntry.lock.failed({ atMs: 10, id: "run-1:lock-failed:x:1", count, lastAtMs: 10 * count, ended: false, reason: "no quorum" });
+    pump.push(failing(3));
+    pump.push(failing(9));
+    expect(sent.map((e) => (e.kind === "lock" && e.event === "failed" ? e.count : e.event))).toEqual(["note", 3, 9]);
+    pump.close();
   });
 });
