@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { logEntrySchema } from "./log";
+import { LOG_KINDS, logEntry, logEntrySchema } from "./log";
 import { upgradeLegacyEntry } from "./log-legacy";
 import type { LogEntry, Report, TickFrame } from "./report";
 import type { WireAlarm, WireNode } from "./protocol";
@@ -33,6 +33,17 @@ export interface Recording {
 
 /** The checks a file must pass before the page trusts it (frames are taken as the server wrote them). */
 const legacyLogSchema = z.array(z.object({ atMs: z.number(), kind: z.string(), text: z.string() })).max(100_000);
+/** What every entry must have; its typed fields are checked one entry at a time ({@link withFields}). */
+const sentencesSchema = z.array(z.object({ atMs: z.number(), kind: z.enum(LOG_KINDS), text: z.string() }).loose()).max(100_000);
+
+/**
+ * The entry with its typed fields, or — if they do not match (a file edited by hand) — a note with
+ * its sentence: shown, never drawn from. One odd line must not cost the speaker the whole replay.
+ */
+function withFields(entry: z.infer<typeof sentencesSchema>[number]): LogEntry {
+  const parsed = logEntrySchema.safeParse(entry);
+  return parsed.success ? parsed.data : logEntry.note(entry.kind, entry.atMs, entry.text);
+}
 const recordingSchema = z.object({
   format: z.literal(RECORDING_FORMAT),
   version: z.union([z.literal(1), z.literal(RECORDING_VERSION)]),
@@ -59,11 +70,14 @@ export function parseRecording(text: string): { ok: true; recording: Recording }
     const first = parsed.error.issues[0];
     return { ok: false, message: `Not a Stampede Lab recording (${first ? `${first.path.join(".") || "file"}: ${first.message}` : "unknown shape"}).` };
   }
-  const log = parsed.data.version === 1 ? legacyLogSchema.safeParse(parsed.data.log) : z.array(logEntrySchema).safeParse(parsed.data.log);
+  const log =
+    parsed.data.version === 1
+      ? legacyLogSchema.transform((entries) => entries.map(upgradeLegacyEntry)).safeParse(parsed.data.log)
+      : sentencesSchema.transform((entries) => entries.map(withFields)).safeParse(parsed.data.log);
   if (!log.success) {
     const first = log.error.issues[0];
     return { ok: false, message: `Not a Stampede Lab recording (log.${first ? `${first.path.join(".")}: ${first.message}` : "unknown shape"}).` };
   }
-  const entries = parsed.data.version === 1 ? (log.data as z.infer<typeof legacyLogSchema>).map(upgradeLegacyEntry) : (log.data as LogEntry[]);
+  const entries = log.data;
   return { ok: true, recording: { ...parsed.data, version: RECORDING_VERSION, log: entries } as unknown as Recording };
 }

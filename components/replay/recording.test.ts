@@ -167,11 +167,17 @@ describe("the log in a recording", () => {
     expect(replayView(parsed.recording, 3).log).toHaveLength(6);
   });
 
-  it("refuses a version-2 file whose entries lack their fields, naming where", () => {
+  it("keeps an entry whose fields do not match as a plain note, and refuses one with no sentence, naming where", () => {
     const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report })!;
-    const broken = { ...recording, log: [{ atMs: 0, kind: "run", event: "started", text: "run 7 started" }] };
-    const parsed = parseRecording(JSON.stringify(broken));
-    expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.message).toMatch(/log\.0\.runId/);
+    const odd = { ...recording, log: [{ atMs: 0, kind: "run", event: "started", text: "run 7 started" }, ...recording.log.slice(1)] };
+    const parsed = parseRecording(JSON.stringify(odd));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.recording.log[0]).toEqual({ atMs: 0, kind: "run", event: "note", text: "run 7 started" });
+    expect(parsed.recording.log.slice(1)).toEqual(recording.log.slice(1));
+
+    const broken = { ...recording, log: [{ atMs: 0, kind: "run", event: "started", runId: 7 }] };
+    const refused = parseRecording(JSON.stringify(broken));
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.message).toMatch(/log\.0\.text/);
   });
 });

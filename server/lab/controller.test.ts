@@ -13,6 +13,10 @@ describe("LabController", () => {
     await nodes.apply("lock-1", "crash");
     await nodes.apply("lock-2", "latency", { ms: 100 });
     expect(log.map((e) => e.text)).toEqual(["lock-1 crash", "lock-2 latency"]);
+    expect(log).toMatchObject([
+      { kind: "node", event: "changed", node: "lock-1", action: "crash" },
+      { kind: "node", event: "changed", node: "lock-2", action: "latency" },
+    ]);
     lab.dispose();
     await nodes.apply("lock-1", "start");
     expect(log).toHaveLength(2);
@@ -30,6 +34,7 @@ describe("LabController", () => {
       expect(node.state, node.id).toBe("up");
       expect(node.path, node.id).toEqual({ partitioned: false, latencyMs: 0, jitterMs: 0 });
     }
+    expect(lab.history().log.at(-1)).toMatchObject({ kind: "run", event: "world-reset" });
     lab.dispose();
   });
 

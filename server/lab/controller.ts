@@ -8,6 +8,7 @@ import { supportsFaults } from "../nodes/manager";
 import type { LabNodeEvent, NodeManager, NodePersistence, NodeStatus } from "../nodes/types";
 import { EventLogAggregator, type LogEntry } from "./event-log";
 import { assertPathsCanBeCut, isPathFault } from "./node-support";
+import { plainReason } from "./plain-errors";
 import type { Report } from "./report";
 import { ScenarioRun, type TickFrame } from "./runner";
 
@@ -145,7 +146,7 @@ export class LabController {
         if (this.run === run) this.run = null;
         const message = error instanceof Error ? error.message : String(error);
         aggregator?.finish();
-        this.appendLog(logEntry.run.failed({ atMs: 0, runId, message }));
+        this.appendLog(logEntry.run.failed({ atMs: 0, runId, message: plainReason(message) }));
         await this.openScenarioPaths(scenario, 0);
         if (stillThisRun()) this.setState({ status: "failed", runId, scenario, meta, message });
       },
@@ -225,7 +226,7 @@ export class LabController {
         if (path.latencyMs > 0 || path.jitterMs > 0) await nodes.apply(id, "latency", { ms: 0, jitterMs: 0 });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        this.appendLog(logEntry.node.pathStuck({ atMs, node: id, reason }));
+        this.appendLog(logEntry.node.pathStuck({ atMs, node: id, reason: plainReason(reason) }));
         continue;
       }
       if (path.partitioned !== false || path.latencyMs > 0 || path.jitterMs > 0) {
