@@ -1,5 +1,5 @@
 import { holderParts, logEntry } from "../../lib/log";
-import type { LogEntry, SafetyViolation } from "../../lib/report";
+import type { LogEntry, SafetyViolation, ViolationKind } from "../../lib/report";
 import type { EngineEvent } from "../engine/events";
 import type { LockVote } from "../engine/ports";
 import { DEFAULT_FOLD_TIMING, Folds, type FoldTiming } from "./log-fold";
@@ -126,7 +126,7 @@ export class EventLogAggregator {
         const text =
           kind === "two-holders"
             ? `SAFETY VIOLATION: ${v.first.holder} (${v.first.nodes.join(", ")}) and ${v.second.holder} (${v.second.nodes.join(", ")}) hold ${v.resource} at once`
-            : `SAFETY VIOLATION: ${v.detail ?? `${kind} by ${v.first.holder}`}${grantedBy(v)}`;
+            : `SAFETY VIOLATION: ${v.detail ?? `${VIOLATION_WORDS[kind]} by ${v.first.holder}`}${grantedBy(v)}`;
         const holders = v.first.holder === v.second.holder ? [v.first.holder] : [v.first.holder, v.second.holder];
         this.emit(logEntry.lock.violation({ atMs: at(v.at), violation: kind, resource: v.resource, holders }, text));
         break;
@@ -163,6 +163,13 @@ export class EventLogAggregator {
     }
   }
 }
+
+/** A violation's kind in words, for one whose checker gave no detail. */
+const VIOLATION_WORDS: Record<ViolationKind, string> = {
+  "two-holders": "two holders at once",
+  "write-after-validity": "a write after its lock's validity ended",
+  "write-out-of-token-order": "a write older than one already accepted",
+};
 
 function episodeReason(reason: string | undefined): "missing" | "unreachable" | "expired" {
   return reason === "unreachable" || reason === "expired" ? reason : "missing";

@@ -198,7 +198,7 @@ describe("faults on the node itself: restart and clock jump (no fault proxies, a
       const restarted = nextNodeEvent(lab, (e) => e.name === "node:restart" && e.data.nodeId === "lock-3", 30_000);
       const { report, events, lost, why } = await runCounted(lab, s);
       const event = await restarted;
-      expect(event.data.detail, why).toMatch(/down \d+ ms \(delayedRestartMs 8000\); back empty/);
+      expect(event.data.detail, why).toMatch(/down \d+ ms \(a delayed restart: at least 8000 ms\); back empty/);
       expect(faultNotes(report), why).toContain("fault: restart lock-3 (down at least 8000 ms)");
       expectOneHolderAtATime({ report, lost, why });
       // The fix made client 2 wait its turn, not give up: both wrote, one after the other.

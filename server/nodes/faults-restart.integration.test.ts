@@ -149,7 +149,7 @@ describe("restart", () => {
     const start = events.all.find((event) => event.name === "node:start")!;
     expect(start.data.atMs - crash.data.atMs).toBeGreaterThanOrEqual(delayedRestartMs);
     expect(crash.data.detail).toMatch(/stays down at least 1500 ms/);
-    expect(events.all.at(-1)!.data.detail).toMatch(/\(delayedRestartMs 1500\)/);
+    expect(events.all.at(-1)!.data.detail).toMatch(/\(a delayed restart: at least 1500 ms\)/);
   });
 
   it("restarts a frozen node, refuses a crashed one, and queues behind other faults", async () => {

@@ -441,7 +441,7 @@ class RedisNodeManager implements NodeManager, LiveManager {
       "node:restart",
       record,
       `restarted: pid ${proc.pid} → pid ${newPid ?? "?"}, down ${downMs} ms` +
-        (delayMs > 0 ? ` (delayedRestartMs ${delayMs})` : "") +
+        (delayMs > 0 ? ` (a delayed restart: at least ${delayMs} ms)` : "") +
         (this.persistent(record) ? `; back with ${keys} key(s) from its AOF (appendfsync always)` : "; back empty (no persistence)"),
     );
   }
