@@ -6,6 +6,11 @@
  *
  * Every kind also has a plain `note` (its `event` may be left out): a sentence the page shows and
  * derives nothing from. Build entries with {@link logEntry}; it writes the sentence from the fields.
+ *
+ * A new kind of line: add its variant to the kind's union below (fields typed, `text` beside them),
+ * a factory to `logEntry` that writes the sentence, and — if the page should draw from it — a case
+ * in components/shell/annotations.ts that reads the fields. The schema is also what a recording's
+ * entries are checked against, so a variant added here is one that recordings keep.
  */
 import { z } from "zod";
 import { NODE_FAULT_ACTIONS } from "./scenario";

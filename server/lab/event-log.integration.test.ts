@@ -5,15 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogEntry } from "../../lib/log";
+import { TEST_PORTS_PER_SLOT } from "../nodes/test-ports";
 import { LabController } from "./controller";
 import type { Report } from "./report";
 import { scenario, startRealLab, type RealLab } from "./testing/real-lab";
 
 let lab: RealLab;
 
-// Slot 12: the extra region's slot no other file takes.
+// Every slot is taken; the upper half of slot 11 is free (faults-restart uses its first few ports).
 beforeAll(async () => {
-  lab = await startRealLab(12);
+  lab = await startRealLab(11, 5, { offset: TEST_PORTS_PER_SLOT / 2 });
 });
 
 afterAll(async () => {

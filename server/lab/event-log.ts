@@ -31,6 +31,8 @@ export class EventLogAggregator {
   private readonly counted = new WeakSet<LockVote>();
   /** Instances seen asking for a lock: a node unreachable from only some of them says from which. */
   private readonly askers = new Set<number>();
+  /** After the run's end, late events no longer open folds that nothing would close. */
+  private finished = false;
 
   constructor(
     private readonly t0: () => number,
@@ -61,6 +63,7 @@ export class EventLogAggregator {
         this.emit(logEntry.lock.released({ atMs: at(event.data.at), ...holderParts(event.data.holder), resource: event.data.resource, ok: event.data.ok }));
         break;
       case "lock:attempted": {
+        if (this.finished) break;
         const atMs = at(event.data.at);
         this.askers.add(event.data.instance);
         this.countNodeErrors(event.data.votes, event.data.instance, atMs);
@@ -144,6 +147,7 @@ export class EventLogAggregator {
 
   /** The run is over: every folded line gets its final count. */
   finish(): void {
+    this.finished = true;
     this.failing.closeAll();
     this.unreachable.closeAll();
   }
