@@ -15,18 +15,22 @@ const clients = config.nodes.map(({ nodeId, host, port: nodePort }) => {
   const client = new Redis({
     host,
     port: nodePort,
-    connectionName: "stampede-observer",
     // Commands to a node that is not connected fail at once ("refused"), never queue.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    // Ready on connect: a node frozen before we connected then reads as silent, not as refused.
+    // Ready on connect, with no handshake to answer (no HELLO, CLIENT SETINFO/SETNAME, INFO): a node
+    // frozen before we connected then reads as silent, as it is, not as refused.
     enableReadyCheck: false,
+    protocol: 2,
+    disableClientInfo: true,
     commandTimeout: config.noAnswerAfterMs,
     connectTimeout: config.noAnswerAfterMs,
     retryStrategy: () => 100,
     enableAutoPipelining: false,
   });
   client.on("error", () => undefined);
+  // Named for CLIENT LIST, as an ordinary command once connected (a frozen node just never answers it).
+  client.on("ready", () => void client.client("SETNAME", "stampede-observer").catch(() => undefined));
   return { nodeId, client };
 });
 

@@ -67,6 +67,11 @@ export class LockObserver {
     return observer;
   }
 
+  /** True once the worker thread has exited. */
+  get exited(): boolean {
+    return this.worker.threadId === -1;
+  }
+
   /** Why the worker stopped, if it did: its readings then only age. */
   get failed(): string | null {
     return this.failure;
