@@ -86,4 +86,23 @@ port.on("message", (message: ControlMessage) => {
   port.close();
 });
 
-void loop();
+/**
+ * Resolves once the client's first connection attempt has ended either way — connected, or refused
+ * and retrying — so the first round does not call a node that is merely still connecting "refused".
+ */
+function firstAttempt(client: Redis): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timeout);
+      client.off("ready", done);
+      client.off("reconnecting", done);
+      resolve();
+    };
+    const timeout = setTimeout(done, config.noAnswerAfterMs);
+    client.once("ready", done);
+    client.once("reconnecting", done);
+  });
+}
+
+void Promise.all(clients.map(({ client }) => firstAttempt(client))).then(() => loop());
