@@ -2,8 +2,8 @@ import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/clock";
 import { LockObserver } from "./observer";
-import { classify, distinctValuesIn, failureKind, roundSchema, workerMessageSchema, type NodeReport, type RoundMessage } from "./observer-protocol";
-import { ObserverSampler, type NodeReader } from "./observer-sampler";
+import { classify, distinctValuesIn, roundSchema, workerMessageSchema, type NodeReport, type RoundMessage } from "./observer-protocol";
+import { failureKind, ObserverSampler, type NodeReader } from "./observer-sampler";
 
 const LIMITS = { lateAfterMs: 300, noAnswerAfterMs: 750 };
 

@@ -55,16 +55,6 @@ export type WorkerMessage = z.infer<typeof workerMessageSchema>;
  */
 export type ControlMessage = { type: "align"; at: number } | { type: "close" };
 
-/**
- * A failed read: "no-answer" when the node took the command and stayed silent past the timeout
- * (a frozen process: the kernel still holds its socket open), "refused" for everything else — no
- * connection (crashed or not started: ioredis refuses commands while it reconnects), or closed.
- */
-export function failureKind(error: unknown): "refused" | "no-answer" {
-  const message = error instanceof Error ? error.message : String(error);
-  return /timed out/i.test(message) ? "no-answer" : "refused";
-}
-
 export interface ClassifyLimits {
   /** An answer older than this, when the frame closes, is shown late (greyed, with its age). */
   lateAfterMs: number;

@@ -1,5 +1,6 @@
 import type { Clock } from "../core/clock";
-import { failureKind, type CompletedRead, type NodeReport, type RoundMessage } from "./observer-protocol";
+// Types only from the protocol module: the worker thread must not load zod just to start.
+import type { CompletedRead, NodeReport, RoundMessage } from "./observer-protocol";
 
 /** One node as the sampler reads it: GET and PTTL of the lock key (rejects when the node does not answer). */
 export interface NodeReader {
@@ -65,4 +66,14 @@ export class ObserverSampler {
   private report(node: NodeState): NodeReport {
     return { nodeId: node.reader.nodeId, last: node.last, waitingSince: node.inFlight?.since ?? null };
   }
+}
+
+/**
+ * A failed read: "no-answer" when the node took the command and stayed silent past the timeout
+ * (a frozen process: the kernel still holds its socket open), "refused" for everything else — no
+ * connection (crashed or not started: ioredis refuses commands while it reconnects), or closed.
+ */
+export function failureKind(error: unknown): "refused" | "no-answer" {
+  const message = error instanceof Error ? error.message : String(error);
+  return /timed out/i.test(message) ? "no-answer" : "refused";
 }

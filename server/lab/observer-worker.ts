@@ -6,6 +6,7 @@
 import { type MessagePort, workerData } from "node:worker_threads";
 import { Redis } from "ioredis";
 import { systemClock } from "../core/clock";
+// Types only (erased): the protocol's zod schemas stay on the runner's side.
 import type { ControlMessage, ObserverConfig, WorkerMessage } from "./observer-protocol";
 import { ObserverSampler, type NodeReader } from "./observer-sampler";
 

@@ -277,7 +277,7 @@ export class ScenarioRun {
       noAnswerAfterMs: Math.max(750, scenario.tickMs * 5),
       lateAfterMs: scenario.tickMs * 2 + 100,
     });
-    await Promise.all([whenReady(this.labClient, 2000), this.observer.ready(2000)]);
+    await whenReady(this.labClient, 2000);
     this.instances = await Promise.all(
       Array.from({ length: scenario.instances }, async (_, i) => {
         const index = i + 1;
@@ -346,6 +346,10 @@ export class ScenarioRun {
     this.db.seed(rows);
     for (const row of rows) this.counterStart.set(row.id, this.db.peek(row.id)?.counter ?? 0);
     const ttlRandom = this.random.fork("warm-up");
+    // The observer's thread started with the connections; its first round is in before t = 0.
+    if (this.observer && !(await this.observer.ready(5000))) {
+      this.note("phase", `the lock observer sent no reading in 5 s${this.observer.failed ? ` (${this.observer.failed})` : ""}: the lock grid shows the nodes as not read`);
+    }
     this.t0 = clock.now();
     this.collector.rebase(this.t0);
     // Each window's reading is taken a moment before it closes, on the observer's own clock.
