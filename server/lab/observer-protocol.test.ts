@@ -74,7 +74,14 @@ describe("the observer's sampler", () => {
 
     last = await round(sampler, clock, 100); // t = 700: posted once the others answered, before the timeout at 750
     expect(report(last, "lock-3")).toEqual({ nodeId: "lock-3", last: null, waitingSince: 0 });
-    last = await round(sampler, clock, 100); // t = 800: the silence is on record, and a new read is out
+    // t = 800: the silence is on record and a new read is out, but a node known silent is not
+    // waited for: the round goes out once the others answered (t = 802), not at its deadline.
+    const posted = sampler.round();
+    let postedAt: number | null = null;
+    void posted.then(() => (postedAt = clock.now()));
+    await clock.advance(100);
+    last = await posted;
+    expect(postedAt).toBe(802);
     expect(reads.frozen).toBe(2);
     expect(report(last, "lock-3")).toEqual({ nodeId: "lock-3", last: { outcome: "no-answer", at: 750, error: "Command timed out" }, waitingSince: 800 });
   });

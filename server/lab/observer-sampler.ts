@@ -34,7 +34,12 @@ export class ObserverSampler {
 
   async round(): Promise<RoundMessage> {
     const at = this.clock.now();
-    const started = this.nodes.flatMap((node) => (node.inFlight ? [] : [this.start(node, at)]));
+    // A node silent last time is read again, but not waited for: the round goes out with the others.
+    const started = this.nodes.flatMap((node) => {
+      if (node.inFlight) return [];
+      const read = this.start(node, at);
+      return node.last?.outcome === "no-answer" ? [] : [read];
+    });
     let timer: ReturnType<typeof this.clock.setTimeout> | undefined;
     await Promise.race([
       Promise.all(started),
