@@ -73,9 +73,23 @@ export interface ObservedLock {
   reachable: boolean;
   /** The lock value stored on the node, or null when the key is absent. */
   value: string | null;
-  /** Remaining TTL in ms, or null when absent or unknown. */
+  /** Remaining TTL in ms when it was read, or null when absent or unknown. */
   pttlMs: number | null;
+  /**
+   * How the node answered the observer, on its own port: `answered` (this tick), `late` (the last
+   * answer is older than the tick allows: `value` and `pttlMs` are that answer's, `ageMs` its age),
+   * `refused` (no connection: crashed, or not started), `no-answer` (connected but silent: frozen).
+   * Absent in frames recorded before it existed.
+   */
+  answer?: ObservedAnswer;
+  /** Ms since t = 0 when the reading shown was taken (the last answer, for `late`); null if never read. */
+  sampledAtMs?: number | null;
+  /** How old that reading was when the frame closed, ms; null if never read. */
+  ageMs?: number | null;
 }
+
+export const OBSERVED_ANSWERS = ["answered", "late", "refused", "no-answer"] as const;
+export type ObservedAnswer = (typeof OBSERVED_ANSWERS)[number];
 
 /** One frame of the run: a closed metrics window plus what the nodes held at its end. */
 export interface TickFrame extends TickWindow {
@@ -124,7 +138,14 @@ export interface Report {
     /** Simulated stop-the-world pauses that took hold of a lock holder, and how many outlived its validity. */
     pauses: { taken: number; outlivedValidity: number };
     /** The lock observer's own account: ticks sampled, and the most different lock values seen on the nodes at one instant. */
-    observed: { samples: number; maxDistinctHolders: number };
+    observed: {
+      samples: number;
+      maxDistinctHolders: number;
+      /** Node readings a frame showed late (the last answer, greyed with its age) rather than fresh. */
+      lateReadings?: number;
+      /** The oldest reading a frame showed, ms (0 when every reading was fresh). */
+      maxAgeMs?: number;
+    };
   };
   violations: SafetyViolation[];
   writes: { acknowledged: number; failed: number; persisted: number; pending: number; lost: number };

@@ -7,11 +7,18 @@ import { instanceColor, OKABE_ITO, textOn } from "../charts/palette";
 
 export type HolderReading =
   /** `expired`: the last reading's TTL has since run out on the page's clock. */
-  | { kind: "free"; expired?: boolean }
-  | { kind: "held"; holder: string; instance: number | null; request: number | null }
-  | { kind: "no-answer" }
-  /** The node is not in the frame, or changed state since the last reading. */
+  | { kind: "free"; expired?: boolean; late?: LateReading }
+  | { kind: "held"; holder: string; instance: number | null; request: number | null; late?: LateReading }
+  /** A real non-answer: `refused` (no connection: crashed, not started), else silent (frozen). */
+  | { kind: "no-answer"; refused?: boolean }
+  /** The node is not in the frame, changed state since the last reading, or has not answered yet. */
   | { kind: "unread" };
+
+/** The reading is the node's last answer, older than the tick allows: shown greyed, with its age. */
+export interface LateReading {
+  /** Its age when the frame closed, ms. */
+  ageMs: number;
+}
 
 /** `instance-2/r123` → { instance: 2, request: 123 }; anything else keeps its text. */
 export function parseHolder(holder: string): { instance: number | null; request: number | null } {
@@ -22,9 +29,18 @@ export function parseHolder(holder: string): { instance: number | null; request:
 
 export function readingOf(lock: TickFrame["locks"][number] | undefined): HolderReading {
   if (!lock) return { kind: "unread" };
-  if (!lock.reachable) return { kind: "no-answer" };
-  if (lock.holder === null) return { kind: "free" };
-  return { kind: "held", holder: lock.holder, ...parseHolder(lock.holder) };
+  const late = lock.answer === "late";
+  // Late with nothing read yet: the first answer is on its way, not a non-answer.
+  if (late && !lock.reachable) return { kind: "unread" };
+  if (!lock.reachable) return lock.answer === "refused" ? { kind: "no-answer", refused: true } : { kind: "no-answer" };
+  const extra = late ? { late: { ageMs: lock.ageMs ?? 0 } } : {};
+  if (lock.holder === null) return { kind: "free", ...extra };
+  return { kind: "held", holder: lock.holder, ...parseHolder(lock.holder), ...extra };
+}
+
+/** "sampling… 1.2 s ago": how old a late reading is, on the page's clock. */
+export function lateLabel(ageMs: number): string {
+  return `sampling… ${(Math.max(0, ageMs) / 1000).toFixed(1)} s ago`;
 }
 
 /**

@@ -67,7 +67,8 @@ describe("LockGrid", () => {
     expect(row(html, "lock-1")).toContain("for");
     expect(row(html, "lock-2")).toContain("crashed");
     expect(row(html, "lock-2")).toContain("no answer");
-    expect(row(html, "lock-2")).toContain("error");
+    // A crashed node's last vote is history: not shown.
+    expect(row(html, "lock-2")).not.toContain("error");
     expect(row(html, "lock-4")).toContain("frozen");
     expect(row(html, "lock-4")).toContain("pending");
     expect(row(html, "lock-5")).toContain("free");
@@ -321,5 +322,83 @@ describe("LockGrid with the safety lab", () => {
     expect(html).toMatch(/data-testid="lanes-side-B" data-holder="instance-2\/r2"/);
     expect(html).toContain('data-side="A"');
     expect(html).toContain('data-side="B"');
+  });
+});
+
+describe("LockGrid readings: late, refused, silent", () => {
+  const late = (lock: Lock, ageMs: number): Lock => ({ ...lock, answer: "late", ageMs, sampledAtMs: 0 });
+  const refused = (nodeId: string): Lock => ({ ...gone(nodeId), answer: "refused", ageMs: 5, sampledAtMs: 1000 });
+  const silent = (nodeId: string): Lock => ({ ...gone(nodeId), answer: "no-answer", ageMs: 5, sampledAtMs: 1000 });
+
+  it("shows a late reading as the node's last answer, greyed with its age — never as no answer", () => {
+    const nodes = FIVE.map((id) => node(id));
+    const locks = FIVE.map((id) => late({ ...held(id, "instance-4/r4"), answer: "answered" }, 1200));
+    const html = renderToString(<LockGrid nodes={nodes} frames={[frame(1000, locks)]} lockNodes={5} now={NOW} canControl onAction={refuse} lockTtlMs={8000} />);
+    const one = row(html, "lock-1");
+    expect(one).toContain("instance 4 · request 4");
+    expect(one).toContain("sampling… 1.2 s ago");
+    expect(one).not.toContain("no answer");
+    // The TTL counts from when it was read: 7.4 s then, 6.2 s now.
+    expect(one).toContain("6.2 s");
+    expect(html).toMatch(/data-testid="lock-row-lock-1"[^>]*data-reading="late"/);
+    expect(html).toMatch(/class="opacity-50"/);
+    expect(text(html)).toContain("5 answering · lock held by instance 4 on 5 nodes (as read 1.2 s ago)");
+  });
+
+  it("keeps a fresh reading plain", () => {
+    const nodes = FIVE.map((id) => node(id));
+    const locks = FIVE.map((id) => ({ ...free(id), answer: "answered" as const, ageMs: 10, sampledAtMs: 990 }));
+    const html = renderToString(<LockGrid nodes={nodes} frames={[frame(1000, locks)]} lockNodes={5} now={NOW} canControl onAction={refuse} />);
+    expect(html).not.toContain("sampling…");
+    expect(html).not.toContain('data-reading="late"');
+    expect(text(html)).toContain("5 answering · lock free");
+    expect(text(html)).not.toContain("as read");
+  });
+
+  it("shows no stale vote on a crashed row, and keeps the votes of the others", () => {
+    const nodes = [node("lock-1"), node("lock-2", "crashed"), node("lock-3")];
+    const votes: TickFrame["lastVotes"] = { "lock-1": "for", "lock-2": "for", "lock-3": "locked" };
+    const locks = [held("lock-1", "instance-1/r1"), refused("lock-2"), held("lock-3", "instance-1/r1")];
+    const html = renderToString(<LockGrid nodes={nodes} frames={[frame(1000, locks, votes)]} lockNodes={3} now={NOW} canControl onAction={refuse} />);
+    expect(row(html, "lock-2")).toContain("crashed");
+    expect(row(html, "lock-2")).not.toContain("granted its part");
+    expect(row(html, "lock-2")).not.toMatch(/✓ for/);
+    expect(row(html, "lock-1")).toContain("granted its part");
+    expect(row(html, "lock-3")).toContain("against");
+  });
+
+  it("says why an up node gave no answer: refused or silent on its own port", () => {
+    const nodes = [node("lock-1"), node("lock-2"), node("lock-3")];
+    const locks = [free("lock-1"), refused("lock-2"), silent("lock-3")];
+    const html = renderToString(<LockGrid nodes={nodes} frames={[frame(1000, locks)]} lockNodes={3} now={NOW} canControl onAction={refuse} />);
+    expect(row(html, "lock-2")).toContain("no answer (connection refused on its own port)");
+    expect(row(html, "lock-3")).toContain("no answer (silent on its own port)");
+    expect(html).toMatch(/data-testid="lock-row-lock-2"[^>]*data-reading="refused"/);
+    expect(html).toMatch(/data-testid="lock-row-lock-3"[^>]*data-reading="no-answer"/);
+    expect(html).not.toContain("the observer timed out");
+  });
+
+  it("does not call the lock free when no node has been read", () => {
+    const nodes = FIVE.map((id) => node(id));
+    const unread = FIVE.map((id): Lock => ({ ...gone(id), answer: "late", ageMs: null, sampledAtMs: null }));
+    const html = renderToString(<LockGrid nodes={nodes} frames={[frame(100, unread)]} lockNodes={5} now={NOW} canControl onAction={refuse} />);
+    expect(text(html)).toContain("5 answering · no node read yet");
+    expect(text(html)).not.toContain("lock free");
+    expect(row(html, "lock-1")).toContain("not read yet");
+    expect(row(html, "lock-1")).not.toContain("no answer");
+  });
+
+  it("hatches only real non-answers in the lanes: a late reading keeps its last answer, dimmed", () => {
+    const frames = [0, 100, 200].map((t) =>
+      frame(t, [late(held("lock-1", "instance-2/r5"), 400), refused("lock-2"), silent("lock-3"), { ...free("lock-4"), answer: "answered" as const }]),
+    );
+    const html = renderToString(<LockLanes frames={frames} lockNodeIds={["lock-1", "lock-2", "lock-3", "lock-4"]} tickMs={100} />);
+    const lane = (id: string) => html.slice(html.indexOf(`data-testid="lane-${id}"`), html.indexOf("</div></div>", html.indexOf(`data-testid="lane-${id}"`)) + 12);
+    expect(lane("lock-1")).toContain('data-cell="late"');
+    expect(lane("lock-1")).not.toContain("no answer");
+    expect(lane("lock-1")).toContain("late reading");
+    expect(lane("lock-2")).toContain('data-cell="refused"');
+    expect(lane("lock-3")).toContain('data-cell="no-answer"');
+    expect(lane("lock-4")).toContain('data-cell="free"');
   });
 });

@@ -25,7 +25,7 @@ import {
   type PanelFault,
 } from "../node-actions";
 import { stateStyle } from "../node-state-style";
-import { holderColors, holderLabel, holdersOnNodes, NO_ANSWER_HATCH, readingOf, UNCONFIRMED_HELP, type HolderReading } from "./holder";
+import { holderColors, holderLabel, holdersOnNodes, lateLabel, NO_ANSWER_HATCH, readingOf, UNCONFIRMED_HELP, type HolderReading } from "./holder";
 
 export interface LockGridProps {
   /** Every node the lab has (cache and lock nodes), as the server last sent them. */
@@ -130,21 +130,29 @@ export function LockGrid({
     const node = nodes.find((n) => n.id === id);
     const observed = reading?.locks.find((l) => l.nodeId === id);
     let holder: HolderReading;
-    if (node && node.state !== "up") holder = { kind: "no-answer" };
+    if (node && node.state !== "up") holder = node.state === "crashed" ? { kind: "no-answer", refused: true } : { kind: "no-answer" };
     else if (node && reading && reading.t <= (changes[id]?.afterT ?? Number.NEGATIVE_INFINITY)) holder = { kind: "unread" };
     else holder = readingOf(observed);
-    let pttl = holder.kind === "held" && observed?.pttlMs != null ? Math.max(0, observed.pttlMs - elapsed) : null;
+    // The TTL as it was read, less the reading's age when its frame closed and the time since.
+    const age = observed?.ageMs ?? 0;
+    let pttl = holder.kind === "held" && observed?.pttlMs != null ? Math.max(0, observed.pttlMs - age - elapsed) : null;
     // Counted down to zero without a newer reading (the run ended, or frames stalled): Redis has expired the key.
-    if (pttl === 0) {
-      holder = { kind: "free", expired: true };
+    if (pttl === 0 && holder.kind === "held") {
+      holder = { kind: "free", expired: true, ...(holder.late ? { late: holder.late } : {}) };
       pttl = null;
     }
-    return { id, node, holder, pttl, vote: latest?.lastVotes[id], inQuorum: quorumIds.includes(id) };
+    const late = holder.kind === "held" || holder.kind === "free" ? holder.late : undefined;
+    // A crashed node's last vote is history: it votes no more until it is started again.
+    const vote = node?.state === "crashed" ? undefined : latest?.lastVotes[id];
+    return { id, node, holder, pttl, lateMs: late ? late.ageMs + elapsed : null, vote, inQuorum: quorumIds.includes(id) };
   });
 
   const quorum = rows.filter((r) => r.inQuorum);
   const answering = quorum.filter((r) => (r.node ? r.node.state === "up" : r.holder.kind !== "no-answer")).length;
   const holders = holdersOnNodes(quorum.map((r) => ({ nodeId: r.id, reading: r.holder })));
+  // "Lock free" needs a node that said so: no reading at all is not a free lock.
+  const read = quorum.filter((r) => r.holder.kind === "held" || r.holder.kind === "free");
+  const oldestLateMs = Math.max(0, ...read.map((r) => r.lateMs ?? 0));
   const alarm = markedAlarm(alarms);
   const sides = sidesByNode(alarm);
   // One fault panel open at a time: the grid stays short enough for a laptop's screen.
@@ -168,7 +176,7 @@ export function LockGrid({
         <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
           Lock nodes · what each one holds for the hot key&apos;s lock
         </h3>
-        <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} />
+        <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} read={read.length} lateMs={oldestLateMs} />
         {alarm && <GridAlarm alarm={alarm} />}
         <div role="table" aria-label="Lock nodes" className="flex flex-col rounded-2xl border border-slate-800 bg-slate-900/50">
           <div
@@ -191,6 +199,7 @@ export function LockGrid({
               node={row.node}
               holder={row.holder}
               pttl={row.pttl}
+              lateMs={row.lateMs}
               lockTtlMs={lockTtlMs}
               vote={row.vote}
               inQuorum={row.inQuorum}
@@ -226,11 +235,17 @@ function QuorumLine({
   total,
   answering,
   holders,
+  read,
+  lateMs,
 }: {
   lock: Scenario["lock"];
   total: number;
   answering: number;
   holders: Array<{ holder: string; nodes: string[] }>;
+  /** Quorum nodes with a reading (fresh or late): with none, nothing is known of the lock. */
+  read: number;
+  /** The oldest late reading among them, ms (0: all fresh). */
+  lateMs: number;
 }) {
   const needed = Math.floor(total / 2) + 1;
   // Only a Redis lock needs the nodes; with none or an in-process lock they sit idle.
@@ -257,16 +272,19 @@ function QuorumLine({
   const first = holders[0];
   const held =
     first === undefined
-      ? "lock free"
+      ? read === 0
+        ? "no node read yet"
+        : "lock free"
       : split
         ? `${holders.length} different holders: ${holders.map((h) => `${who(h.holder)} on ${plural(h.nodes.length, "node")}`).join(", ")}`
         : `${first.holder === "unknown" ? "" : "lock held by "}${who(first.holder)} on ${plural(first.nodes.length, "node")}${first.nodes.length < needed && lock === "redlock" ? " — not a majority" : ""}`;
 
+  const asRead = lateMs > 0 ? ` (as read ${(lateMs / 1000).toFixed(1)} s ago)` : "";
   const headline =
     lock === "redlock"
-      ? `${needed} of ${total} needed · ${answering} answering · ${held}`
+      ? `${needed} of ${total} needed · ${answering} answering · ${held}${asRead}`
       : lock === "single-redis"
-        ? `one lock node decides (lock-1) · ${answering === 1 ? "answering" : "not answering"} · ${held}`
+        ? `one lock node decides (lock-1) · ${answering === 1 ? "answering" : "not answering"} · ${held}${asRead}`
         : lock === "local"
           ? "in-process locks: each instance locks in its own memory, the lock nodes are not used"
           : "no lock in this run: every miss goes to the database";
@@ -646,6 +664,7 @@ function LockRow({
   node,
   holder,
   pttl,
+  lateMs,
   lockTtlMs,
   vote,
   inQuorum,
@@ -659,6 +678,8 @@ function LockRow({
   node: WireNode | undefined;
   holder: HolderReading;
   pttl: number | null;
+  /** The reading's age when it is late (the node's last answer, greyed), else null. */
+  lateMs: number | null;
   lockTtlMs: number | undefined;
   vote: Vote | undefined;
   inQuorum: boolean;
@@ -678,6 +699,7 @@ function LockRow({
       data-testid={`lock-row-${id}`}
       data-state={node?.state ?? "unknown"}
       data-holder={holder.kind === "held" ? holder.holder : holder.kind}
+      data-reading={lateMs !== null ? "late" : holder.kind === "no-answer" ? (holder.refused ? "refused" : "no-answer") : undefined}
       data-alarm-sides={sides.length > 0 ? sides.join(" ") : undefined}
       className={`relative border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_LAYOUT} ${tint} ${inQuorum ? "" : "opacity-50"}`}
     >
@@ -698,11 +720,11 @@ function LockRow({
         <StateCell node={node} now={now} />
       </div>
       <div role="cell" data-testid="lock-holder" className={CELL.holder}>
-        <HolderCell holder={holder} down={down} />
+        <HolderCell holder={holder} down={down} lateMs={lateMs} />
       </div>
       <div aria-hidden className={CELL.lineBreak} />
       <div role="cell" data-testid="lock-ttl" className={CELL.ttl}>
-        <TtlCell pttl={pttl} lockTtlMs={lockTtlMs} />
+        <TtlCell pttl={pttl} lockTtlMs={lockTtlMs} late={lateMs !== null} />
       </div>
       <div role="cell" data-testid="lock-vote" className={CELL.vote}>
         <VoteCell vote={vote} />
@@ -750,7 +772,22 @@ function GridAlarm({ alarm }: { alarm: WireAlarm }) {
   );
 }
 
-function HolderCell({ holder, down }: { holder: HolderReading; down: boolean }) {
+function HolderCell({ holder, down, lateMs }: { holder: HolderReading; down: boolean; lateMs: number | null }) {
+  if (lateMs === null) return <HolderValue holder={holder} down={down} />;
+  // Late: the node's last answer, greyed, with how old it is — never "no answer".
+  return (
+    <span className="flex flex-col" title="The observer's newest reading of this node is older than a tick: this is its last answer.">
+      <span className="opacity-50">
+        <HolderValue holder={holder} down={down} />
+      </span>
+      <span data-testid="lock-sampling" className="text-base text-slate-400 tabular-nums">
+        {lateLabel(lateMs)}
+      </span>
+    </span>
+  );
+}
+
+function HolderValue({ holder, down }: { holder: HolderReading; down: boolean }) {
   switch (holder.kind) {
     case "held": {
       const colors = holderColors(holder.holder);
@@ -780,7 +817,11 @@ function HolderCell({ holder, down }: { holder: HolderReading; down: boolean }) 
         <span className="inline-flex items-center gap-2 text-2xl font-semibold text-orange-400">
           <span aria-hidden className="inline-block h-7 w-7 rounded-md" style={NO_ANSWER_HATCH} />
           no answer
-          {!down && <span className="text-base font-normal text-slate-400">(the observer timed out)</span>}
+          {!down && (
+            <span className="text-base font-normal text-slate-400">
+              {holder.refused ? "(connection refused on its own port)" : "(silent on its own port)"}
+            </span>
+          )}
         </span>
       );
     case "unread":
@@ -790,11 +831,11 @@ function HolderCell({ holder, down }: { holder: HolderReading; down: boolean }) 
   }
 }
 
-function TtlCell({ pttl, lockTtlMs }: { pttl: number | null; lockTtlMs: number | undefined }) {
+function TtlCell({ pttl, lockTtlMs, late }: { pttl: number | null; lockTtlMs: number | undefined; late: boolean }) {
   if (pttl === null) return <span className="text-2xl text-slate-500">—</span>;
   const share = lockTtlMs && lockTtlMs > 0 ? Math.min(1, pttl / lockTtlMs) : null;
   return (
-    <div className="flex flex-col gap-1">
+    <div className={`flex flex-col gap-1 ${late ? "opacity-50" : ""}`}>
       <span className="font-mono text-2xl font-bold tabular-nums">{(pttl / 1000).toFixed(1)} s</span>
       {share !== null && (
         <span aria-hidden className="h-2 w-full overflow-hidden rounded-full bg-slate-800">

@@ -2,8 +2,8 @@
 
 /**
  * Lock lanes: one horizontal lane per lock node over the last 30 s, coloured by who the observer
- * found holding the hot key's lock on that node at each tick — grey when free, hatched when the
- * node did not answer. When the nodes hold different values at one time (a split vote's leftovers,
+ * found holding the hot key's lock on that node at each tick — grey when free, hatched only when the
+ * node really did not answer (refused, or silent); a late reading keeps the node's last answer, dimmed. When the nodes hold different values at one time (a split vote's leftovers,
  * or a second grant after a node restarted empty), a marker spans the lanes at that time. A safety
  * alarm is a red line across every lane at its time, and the two holders of the marked alarm (the
  * latest two-holders one) are ringed in their alarm colours, A and B.
@@ -30,7 +30,8 @@ export interface LockLanesProps {
   alarms?: readonly WireAlarm[];
 }
 
-type Cell = { kind: "held"; holder: string } | { kind: "free" } | { kind: "no-answer" };
+/** `late`: the node's last answer, older than the tick allows (the observer was behind, the node was not silent). */
+type Cell = { kind: "held"; holder: string; late: boolean } | { kind: "free"; late: boolean } | { kind: "no-answer"; why?: "refused" | "silent" };
 
 interface Segment {
   start: number;
@@ -38,7 +39,16 @@ interface Segment {
   cell: Cell;
 }
 
-const keyOf = (cell: Cell) => (cell.kind === "held" ? `held:${cell.holder}` : cell.kind);
+const keyOf = (cell: Cell) =>
+  cell.kind === "held" ? `held:${cell.holder}:${cell.late}` : cell.kind === "free" ? `free:${cell.late}` : `no-answer:${cell.why}`;
+
+function cellOf(lock: TickFrame["locks"][number]): Cell | null {
+  const late = lock.answer === "late";
+  // Late with no answer yet: nothing is known, and silence is not proven either.
+  if (late && !lock.reachable) return null;
+  if (!lock.reachable) return lock.answer === undefined ? { kind: "no-answer" } : { kind: "no-answer", why: lock.answer === "refused" ? "refused" : "silent" };
+  return lock.holder === null ? { kind: "free", late } : { kind: "held", holder: lock.holder, late };
+}
 
 const NO_ALARMS: readonly WireAlarm[] = [];
 const ALARM_RED = "#f43f5e";
@@ -57,9 +67,8 @@ export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeId
     segments: merge(
       visible.flatMap((frame) => {
         const lock = frame.locks.find((l) => l.nodeId === nodeId);
-        if (!lock) return [];
-        const cell: Cell = !lock.reachable ? { kind: "no-answer" } : lock.holder === null ? { kind: "free" } : { kind: "held", holder: lock.holder };
-        return [{ start: frame.t, end: frame.t + tickMs, cell }];
+        const cell = lock ? cellOf(lock) : null;
+        return cell ? [{ start: frame.t, end: frame.t + tickMs, cell }] : [];
       }),
       tickMs,
     ),
@@ -69,7 +78,10 @@ export const LockLanes = memo(function LockLanes({ frames: unordered, lockNodeId
   const splits = mergeSpans(
     visible
       .filter((frame) => {
-        const values = new Set(frame.locks.filter((l) => l.reachable && l.value !== null && lockNodeIds.includes(l.nodeId)).map((l) => l.value));
+        // Fresh answers only: a late one is from another instant, so it proves no split.
+        const values = new Set(
+          frame.locks.filter((l) => l.reachable && l.answer !== "late" && l.value !== null && lockNodeIds.includes(l.nodeId)).map((l) => l.value),
+        );
         return values.size > 1;
       })
       .map((frame) => ({ start: frame.t, end: frame.t + tickMs })),
@@ -185,14 +197,24 @@ function Lane({
                 key={segment.start}
                 className="absolute inset-y-0 flex items-center overflow-hidden px-1.5 whitespace-nowrap"
                 style={{ ...style, ...NO_ANSWER_HATCH }}
-                title={`${nodeId}: no answer`}
+                data-cell={segment.cell.why === "refused" ? "refused" : "no-answer"}
+                title={`${nodeId}: no answer${segment.cell.why === "refused" ? " — connection refused" : segment.cell.why === "silent" ? " — silent" : ""}`}
               >
                 {widthPct > 9 && <span className="rounded bg-slate-950/85 px-1 text-sm font-bold text-orange-300">no answer</span>}
               </div>
             );
           }
+          const lateNote = segment.cell.late ? " (late reading: its last answer)" : "";
           if (segment.cell.kind === "free") {
-            return <div key={segment.start} className="absolute inset-y-2" style={{ ...style, background: FREE_COLOR }} title={`${nodeId}: free`} />;
+            return (
+              <div
+                key={segment.start}
+                data-cell={segment.cell.late ? "late" : "free"}
+                className={`absolute inset-y-2 ${segment.cell.late ? "opacity-40" : ""}`}
+                style={{ ...style, background: FREE_COLOR }}
+                title={`${nodeId}: free${lateNote}`}
+              />
+            );
           }
           const colors = holderColors(segment.cell.holder);
           const side = sideOf.get(segment.cell.holder);
@@ -203,9 +225,10 @@ function Lane({
             <div
               key={segment.start}
               data-side={side}
-              className="absolute inset-y-0 flex items-center overflow-hidden border-x border-slate-950/40 px-2 text-base font-bold whitespace-nowrap"
+              data-cell={segment.cell.late ? "late" : "held"}
+              className={`absolute inset-y-0 flex items-center overflow-hidden border-x border-slate-950/40 px-2 text-base font-bold whitespace-nowrap ${segment.cell.late ? "opacity-40" : ""}`}
               style={{ ...style, background: colors.fill, color: colors.text, ...ring }}
-              title={`${nodeId}: ${segment.cell.holder === "unknown" ? UNCONFIRMED_HELP : segment.cell.holder}${side ? ` (holder ${side} in the alarm)` : ""}`}
+              title={`${nodeId}: ${segment.cell.holder === "unknown" ? UNCONFIRMED_HELP : segment.cell.holder}${side ? ` (holder ${side} in the alarm)` : ""}${lateNote}`}
             >
               {widthPct > 8 ? label : widthPct > 2.5 ? (side ?? label.replace(/^instance /, "")) : ""}
             </div>
@@ -263,7 +286,7 @@ function Legend({ holders, marked }: { holders: string[]; marked: WireAlarm | un
       </li>
       <li className="flex items-center gap-1.5">
         <span aria-hidden className="inline-block size-4 rounded-sm" style={NO_ANSWER_HATCH} />
-        no answer
+        no answer (down or frozen)
       </li>
       <li className="flex items-center gap-1.5">
         <span aria-hidden className="inline-block h-4 w-6 rounded-sm" style={SPLIT_TAPE} />

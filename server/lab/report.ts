@@ -22,7 +22,7 @@ export function buildReport(input: {
   nodes: Array<NodeStatus & { info: NodeInfo | null }>;
   ticks: TickFrame[];
   notes: LabNote[];
-  observed: { samples: number; maxDistinctHolders: number };
+  observed: Report["locks"]["observed"];
   /** Each row's counter at t = 0 (lockedWork "increment"); rows absent count from 0. */
   counterStart?: ReadonlyMap<string, number>;
   /** Acknowledged writes not yet persisted, when the caller counted them (the cache-node buffer); else read from the instances. */

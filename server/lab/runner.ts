@@ -47,6 +47,8 @@ export interface RunOptions extends RunHooks {
 
 /** Event-loop or arrival lag above this makes the run's numbers suspect: the report says so. */
 export const DISTORTION_LIMIT_MS = 250;
+/** How long before a window closes the observer reads the nodes for it: the reads' round trip, with room. */
+const OBSERVER_LEAD_MS = 10;
 /** How long the run waits for background work (refreshes, flushes) after the last request ended. */
 const DRAIN_GRACE_MS = 10_000;
 
@@ -77,7 +79,7 @@ export class ScenarioRun {
   private readonly ticks: TickFrame[] = [];
   private frameQueue: Promise<void> = Promise.resolve();
   /** What the observer saw across the run: its independent account of the lock nodes. */
-  private readonly observed = { samples: 0, maxDistinctHolders: 0 };
+  private readonly observed = { samples: 0, maxDistinctHolders: 0, lateReadings: 0, maxAgeMs: 0 };
   private readonly timers = new Set<TimerHandle>();
   private readonly requests = new Set<Promise<unknown>>();
   /** Each row's counter when the run started: lost updates are measured against it. */
@@ -251,6 +253,10 @@ export class ScenarioRun {
   }
 
   private lockEndpoints(): NodeEndpoint[] {
+    return this.lockNodes().map(endpointOf);
+  }
+
+  private lockNodes(): NodeStatus[] {
     const locks = this.options.nodes.list().filter((n) => n.role === "lock");
     if (locks.length < this.scenario.lockNodes) {
       throw new LabError(
@@ -258,7 +264,7 @@ export class ScenarioRun {
         `the scenario asks for lockNodes = ${this.scenario.lockNodes} but the lab has ${locks.length} lock nodes; start it with LAB_LOCK_NODES=${this.scenario.lockNodes}`,
       );
     }
-    return locks.slice(0, this.scenario.lockNodes).map(endpointOf);
+    return locks.slice(0, this.scenario.lockNodes);
   }
 
   private async connect(): Promise<void> {
@@ -268,8 +274,17 @@ export class ScenarioRun {
     const lockEndpoints = this.lockEndpoints();
     this.db = this.options.database ?? createCapacityModelDatabase({ ...scenario.db, clock });
     this.labClient = connectFailFast(endpointOf(cacheNode), { commandTimeoutMs: 2000, name: "stampede-lab" });
-    this.observer = LockObserver.connect(lockEndpoints, Math.max(50, Math.min(500, scenario.tickMs * 2)));
-    await Promise.all([whenReady(this.labClient, 2000), this.observer.ready()]);
+    // The observer reads each lock node on its own port: a cut or slowed path is the engine's
+    // problem, not the witness's. Its own thread keeps its reads on time however busy this loop is.
+    this.observer = LockObserver.start(this.lockNodes().map(ownEndpointOf), {
+      lockKey: HOT_LOCK,
+      intervalMs: scenario.tickMs,
+      // Silence, not slowness: a node that answers on its own port answers in a millisecond or two.
+      noAnswerAfterMs: Math.max(750, scenario.tickMs * 2),
+      // Fresh is "this tick's round or the one before"; older is shown late, with its age.
+      lateAfterMs: scenario.tickMs * 2 + 100,
+    });
+    await whenReady(this.labClient, 2000);
     this.instances = await Promise.all(
       Array.from({ length: scenario.instances }, async (_, i) => {
         const index = i + 1;
@@ -338,8 +353,14 @@ export class ScenarioRun {
     this.db.seed(rows);
     for (const row of rows) this.counterStart.set(row.id, this.db.peek(row.id)?.counter ?? 0);
     const ttlRandom = this.random.fork("warm-up");
+    // The observer's thread started with the connections; its first round is in before t = 0.
+    if (this.observer && !(await this.observer.ready(5000))) {
+      this.note("phase", `the lock observer sent no reading in 5 s${this.observer.failed ? ` (${this.observer.failed})` : ""}: the lock grid shows the nodes as not read`);
+    }
     this.t0 = clock.now();
     this.collector.rebase(this.t0);
+    // Each window's reading is taken a moment before it closes, on the observer's own clock.
+    this.observer?.startRun(this.t0, OBSERVER_LEAD_MS);
     const client = this.labClient!;
     const stale = scenario.waiters === "serve-stale" ? scenario.cache.staleTtlMs : 0;
     const pipeline = client.pipeline();
@@ -373,22 +394,30 @@ export class ScenarioRun {
       locks: [],
     };
     this.ticks.push(frame);
-    const observer = this.observer;
-    const reading =
-      observer && !final
-        ? observer.sample(HOT_LOCK).then((locks) => {
-            frame.locks = locks.map((l) => ({ ...l, holder: l.value ? (this.collector.safety.holderOf(l.value)?.holder ?? "unknown") : null }));
-            this.observed.samples++;
-            this.observed.maxDistinctHolders = Math.max(this.observed.maxDistinctHolders, new Set(locks.flatMap((l) => (l.value ? [l.value] : []))).size);
-          })
-        : Promise.resolve();
-    // The reading lands a moment after the window closes; frames are sent once theirs has, and in
-    // order: a slow reading must not let the next frame overtake it.
-    this.frameQueue = this.frameQueue
-      .then(() => reading)
-      .then(() => this.options.onTick?.(frame))
-      .catch(() => undefined);
+    if (this.observer && !final) this.readLocks(frame, this.observer);
+    // Frames go out in order, each after the ones before it.
+    this.frameQueue = this.frameQueue.then(() => this.options.onTick?.(frame)).catch(() => undefined);
     this.options.onProgress?.({ atMs: Math.round(this.elapsedMs), arrived: this.arrived, planned: this.planned, ended: this.ended });
+  }
+
+  /**
+   * The frame's lock readings: every node from the observer's newest round (one instant, so the
+   * nodes are never mixed across times), each with its age; a late one keeps its last answer.
+   */
+  private readLocks(frame: TickFrame, observer: LockObserver): void {
+    const readings = observer.readingsAt(this.clock.now());
+    frame.locks = readings.map(({ sampledAt, ...l }) => ({
+      ...l,
+      sampledAtMs: sampledAt === null ? null : Math.round(sampledAt - this.t0),
+      ageMs: l.ageMs === null ? null : Math.round(l.ageMs),
+      holder: l.reachable && l.value ? (this.collector.safety.holderOf(l.value)?.holder ?? "unknown") : null,
+    }));
+    this.observed.samples++;
+    this.observed.maxDistinctHolders = observer.maxDistinctValues;
+    for (const l of readings) {
+      if (l.answer === "late") this.observed.lateReadings++;
+      if (l.ageMs !== null && (l.answer === "answered" || l.answer === "late")) this.observed.maxAgeMs = Math.max(this.observed.maxAgeMs, Math.round(l.ageMs));
+    }
   }
 
   private scheduleFaults(): void {
@@ -551,6 +580,11 @@ function describeNodeFaultOptions(fault: NodeFault): string {
 
 function endpointOf(node: NodeStatus): NodeEndpoint {
   return { nodeId: node.id, host: node.host, port: node.clientPort };
+}
+
+/** The redis-server itself, past its fault proxy: where outside witnesses read. */
+function ownEndpointOf(node: NodeStatus): NodeEndpoint {
+  return { nodeId: node.id, host: node.host, port: node.port };
 }
 
 /** The node's own counters, a witness independent of the engine. */
