@@ -169,6 +169,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
               ["acquired", locks.acquired],
               ["contended", locks.contended],
               ["failed", locks.failed],
+              ...roundRows(report),
               ["max holders at once", locks.maxHoldersAtOnce],
               ["safety violations", locks.safetyViolations, locks.safetyViolations > 0 ? OKABE_ITO.vermillion : undefined],
               ...(locks.safetyViolations > 0 && locks.violationsByKind
@@ -254,6 +255,20 @@ const VIOLATION_WORDS: Record<ViolationKind, string> = {
   "write-after-validity": "write after the lock ran out",
   "write-out-of-token-order": "write with an older fencing token",
 };
+
+/**
+ * A Redis lock's rounds beside its attempts: Redlock's in-process coalescing answers most attempts
+ * without a round of their own. Reports saved before rounds were counted have none to show.
+ */
+function roundRows(report: Report): FigureRow[] {
+  const { locks, scenario } = report;
+  if (locks.rounds === undefined || (scenario.lock !== "redlock" && scenario.lock !== "single-redis")) return [];
+  const rows: FigureRow[] = [[scenario.lock === "redlock" ? "Redlock rounds" : "lock rounds (lock-1)", locks.rounds]];
+  if (scenario.lock === "redlock") {
+    rows.push([scenario.redlock.coalesce ? "answered in-process" : "answered in-process (coalescing off)", locks.answeredInProcess ?? 0]);
+  }
+  return rows;
+}
 
 /** One violation in a sentence: the server's own words when it gave them. */
 function describeViolation(v: SafetyViolation): string {
