@@ -10,6 +10,7 @@ import { ticksToCsv } from "@/lib/csv";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
+import { roundRows } from "./lock-rounds";
 
 export interface RunSummaryProps {
   report: Report;
@@ -255,20 +256,6 @@ const VIOLATION_WORDS: Record<ViolationKind, string> = {
   "write-after-validity": "write after the lock ran out",
   "write-out-of-token-order": "write with an older fencing token",
 };
-
-/**
- * A Redis lock's rounds beside its attempts: Redlock's in-process coalescing answers most attempts
- * without a round of their own. Reports saved before rounds were counted have none to show.
- */
-function roundRows(report: Report): FigureRow[] {
-  const { locks, scenario } = report;
-  if (locks.rounds === undefined || (scenario.lock !== "redlock" && scenario.lock !== "single-redis")) return [];
-  const rows: FigureRow[] = [[scenario.lock === "redlock" ? "Redlock rounds" : "lock rounds (lock-1)", locks.rounds]];
-  if (scenario.lock === "redlock") {
-    rows.push([scenario.redlock.coalesce ? "answered in-process" : "answered in-process (coalescing off)", locks.answeredInProcess ?? 0]);
-  }
-  return rows;
-}
 
 /** One violation in a sentence: the server's own words when it gave them. */
 function describeViolation(v: SafetyViolation): string {

@@ -55,7 +55,7 @@ export function formatSummary(report: Report): string {
 }
 
 /** Redlock's rounds beside the attempts they answered: what the in-process coalescing saved. */
-function roundsLine(report: Report): string | null {
+export function roundsLine(report: Report): string | null {
   const { locks, scenario: s } = report;
   if ((s.lock !== "redlock" && s.lock !== "single-redis") || locks.rounds === undefined) return null;
   const split = `${locks.roundsAcquired ?? 0} acquired, ${locks.roundsContended ?? 0} contended, ${locks.roundsFailed ?? 0} failed`;
