@@ -31,16 +31,18 @@ async function crowdRun(coalesce: boolean, seed = 42) {
   await lab.runUntil(4000);
   frames.push(lab.collector.closeWindow(lab.clock.now()));
   const totals = lab.collector.snapshot();
-  const witness = lab.locks.reduce((sum, lock) => sum + (lock instanceof FakeRedlockService ? lock.rounds : 0), 0);
+  const fakes = lab.locks.filter((lock): lock is FakeRedlockService => lock instanceof FakeRedlockService);
+  const witness = fakes.reduce((sum, lock) => sum + lock.rounds, 0);
+  const looks = fakes.reduce((sum, lock) => sum + lock.looks, 0);
   const outcomes = lab.outcomes();
   const dbReads = lab.db.stats().reads;
   await lab.close();
-  return { totals, frames, witness, outcomes, dbReads };
+  return { totals, frames, witness, looks, outcomes, dbReads };
 }
 
 describe("Redlock's request coalescing", () => {
   it("coalesced: about one round per instance; every other attempt is answered in-process, by the shared look or a sibling's round", async () => {
-    const { totals, frames, witness, outcomes, dbReads } = await crowdRun(true);
+    const { totals, frames, witness, looks, outcomes, dbReads } = await crowdRun(true);
     expect(outcomes.hit + outcomes.miss).toBe(CROWD);
     expect(dbReads).toBe(1);
     const { locks } = totals;
@@ -52,6 +54,9 @@ describe("Redlock's request coalescing", () => {
     expect(locks.roundsAcquired).toBeGreaterThanOrEqual(1);
     expect(locks.roundsAcquired + locks.roundsContended + locks.roundsFailed).toBe(locks.rounds);
     expect(locks.answeredByLook).toBeGreaterThan(0);
+    // One reading of the key serves every concurrent look of an instance.
+    expect(looks).toBeGreaterThan(0);
+    expect(looks).toBeLessThan(locks.answeredByLook);
     expect(locks.answeredBySibling).toBeGreaterThan(0);
     expect(locks.answeredInProcess).toBe(locks.answeredByLook + locks.answeredBySibling);
     // Every attempt is one or the other; attempts keep their meaning (requests that asked for the lock).
@@ -64,7 +69,7 @@ describe("Redlock's request coalescing", () => {
   });
 
   it("redlock.coalesce false: every attempt runs its own round, none is answered in-process — and still one DB read", async () => {
-    const { totals, frames, witness, outcomes, dbReads } = await crowdRun(false);
+    const { totals, frames, witness, looks, outcomes, dbReads } = await crowdRun(false);
     expect(outcomes.hit + outcomes.miss).toBe(CROWD);
     expect(dbReads).toBe(1);
     const { locks } = totals;
@@ -72,6 +77,8 @@ describe("Redlock's request coalescing", () => {
     expect(locks.rounds).toBe(locks.attempts);
     expect(locks.rounds).toBeGreaterThanOrEqual(CROWD);
     expect(locks.answeredInProcess).toBe(0);
+    // No shared look either: nothing stands between a request and its round.
+    expect(looks).toBe(0);
     expect(locks.safetyViolations).toBe(0);
     expect(frames.reduce((sum, f) => sum + f.lockRounds, 0)).toBe(locks.rounds);
   });
