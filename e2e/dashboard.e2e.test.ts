@@ -225,6 +225,8 @@ describe("dashboard", () => {
     expect(await numberIn(summaryField("summary-db", "reads"))).toBe(report.db.reads);
     expect(await numberIn(summaryField("summary-locks", "attempts"))).toBe(report.locks.attempts);
     expect(await numberIn(summaryField("summary-locks", "acquired"))).toBe(report.locks.acquired);
+    expect(await numberIn(summaryField("summary-locks", "Redlock rounds"))).toBe(report.locks.rounds);
+    expect(await numberIn(summaryField("summary-locks", "answered in-process"))).toBe(report.locks.answeredInProcess);
     expect(await numberIn(summaryField("summary-episodes", "episodes"))).toBe(report.episodeCount);
     expect(await numberIn(page.getByTestId("cache-engine-found"))).toBe(report.cache.found);
 
@@ -232,6 +234,11 @@ describe("dashboard", () => {
     const frames = framesByRun.get(runId) ?? [];
     const arrivals = frames.reduce((sum, frame) => sum + frame.arrivals, 0);
     expect(await numberIn(page.getByTestId("counter-requests"))).toBe(arrivals);
+    // So does the lock grid's count of Redlock rounds and of the lock requests answered in-process.
+    const rounds = frames.reduce((sum, frame) => sum + frame.lockRounds, 0);
+    const inProcess = frames.reduce((sum, frame) => sum + frame.lockAnsweredInProcess, 0);
+    expect(rounds).toBeGreaterThan(0);
+    expect(((await page.getByTestId("lock-rounds").textContent()) ?? "").replace(/,/g, "")).toMatch(new RegExp(`^${rounds} Redlock rounds? · ${inProcess} lock requests? answered in-process$`));
     // The charts drew every frame.
     await expect.poll(() => page.getByTestId("live-charts").locator("[data-points]").first().getAttribute("data-points"), { timeout: UI_TIMEOUT_MS }).toBe(String(report.ticks.length));
   }, 60_000);

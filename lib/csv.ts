@@ -29,6 +29,8 @@ export const TICK_NUMERIC_FIELDS = [
   "lockAcquired",
   "lockContended",
   "lockFailed",
+  "lockRounds",
+  "lockAnsweredInProcess",
   "cacheFills",
   "writesAcknowledged",
   "writesPending",

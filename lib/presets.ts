@@ -1,4 +1,5 @@
 import type { ChartId } from "./charts";
+import { REDLOCK_COALESCING } from "./preset-redlock-coalescing";
 import { mergeScenario, type ScenarioInput } from "./scenario";
 
 type Fault = NonNullable<ScenarioInput["faults"]>[number];
@@ -140,6 +141,7 @@ export const PRESETS: readonly Preset[] = [
     },
     beats: [{ title: "Two down, three to go", narration: "Quorum is three of five.", watch: "maxDbReadsPerEpisode = 1", changes: {} }],
   },
+  REDLOCK_COALESCING,
   {
     id: "no-quorum",
     title: "No quorum",

@@ -33,6 +33,10 @@ export interface TickWindow {
   lockAcquired: number;
   lockContended: number;
   lockFailed: number;
+  /** Of the lock attempts: rounds sent to the lock nodes (the Redlock library's acquire calls, single-redis's SET NX). */
+  lockRounds: number;
+  /** Of the lock attempts: answered in-process, without a round of their own (Redlock's coalescing). */
+  lockAnsweredInProcess: number;
   cacheFills: number;
   writesAcknowledged: number;
   episodesOpen: number;
@@ -104,6 +108,25 @@ export type LabNote = { atMs: number; kind: "fault" | "fault-failed" | "expire" 
 /** One line of the event log (a tagged union with typed fields: lib/log.ts). */
 export type { LogEntry } from "./log";
 
+/**
+ * How the lock attempts were answered (README, "Reading the report"). Every server report has them;
+ * recordings saved before they were counted do not.
+ */
+export interface LockRounds {
+  /** Rounds sent to the lock nodes: the Redlock library's acquire calls (single-redis: its SET NX); 0 for local locks. */
+  rounds: number;
+  /** Rounds by the attempt's result (they add up to `rounds`). */
+  roundsAcquired: number;
+  roundsContended: number;
+  roundsFailed: number;
+  /** Attempts answered without a round of their own (Redlock's coalescing): `answeredByLook + answeredBySibling`. */
+  answeredInProcess: number;
+  /** The instance's shared look at the lock key found a majority holding it. */
+  answeredByLook: number;
+  /** Another request of the same instance was running a round for the resource; this one learned its outcome. */
+  answeredBySibling: number;
+}
+
 /** The JSON report of one run. Every figure is explained in the README ("Reading the report"). */
 export interface Report {
   scenario: Scenario;
@@ -146,7 +169,7 @@ export interface Report {
       /** The oldest reading a frame showed, ms (0 when every reading was fresh). */
       maxAgeMs?: number;
     };
-  };
+  } & Partial<LockRounds>;
   violations: SafetyViolation[];
   writes: { acknowledged: number; failed: number; persisted: number; pending: number; lost: number };
   cache: { reads: number; found: number; fills: number; writeFailures: number };

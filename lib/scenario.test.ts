@@ -34,7 +34,7 @@ const EXPECTED_DEFAULTS: Scenario = {
   lock: "none",
   lockNodes: 5,
   lockTtlMs: 8000,
-  redlock: { retryCount: 0, retryDelayMs: 200, driftFactor: 0.01, commandTimeoutMs: 1000 },
+  redlock: { retryCount: 0, retryDelayMs: 200, driftFactor: 0.01, commandTimeoutMs: 1000, coalesce: true },
   waiters: "fail-fast",
   onLockError: "wait",
   xfetchBeta: 0,

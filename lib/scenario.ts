@@ -61,6 +61,12 @@ const redlockSchema = z.strictObject({
   driftFactor: z.number().min(0).max(0.5).default(0.01),
   /** Per-node command timeout, so a dead or frozen node votes "against" instead of hanging. @default 1000 */
   commandTimeoutMs: positiveMs(60_000).default(1000),
+  /**
+   * Request coalescing in front of the library, per instance: one shared look at the lock key, one
+   * round per resource at a time whose outcome its sibling requests learn. false: every attempt
+   * runs a round of its own. @default true
+   */
+  coalesce: z.boolean().default(true),
 });
 
 const cacheSchema = z.strictObject({

@@ -211,6 +211,14 @@ export const GROUPS: readonly GroupDef[] = [
         integer: false,
         unused: notRedlock,
       },
+      {
+        kind: "toggle",
+        path: "redlock.coalesce",
+        title: "Coalesce lock requests",
+        help: "Each app server looks at the lock once for all its waiting requests and runs one round at a time; off, every request asks every lock node itself.",
+        onText: "one round per app server at a time",
+        unused: notRedlock,
+      },
       ms("redlock.commandTimeoutMs", "Node answer timeout", "How long any Redis node may stay silent before that silence counts as a no.", {
         min: 1,
         max: 60_000,

@@ -27,6 +27,8 @@ export interface ChartRow {
   lockAcquired: number;
   lockContended: number;
   lockFailed: number;
+  /** Lock attempts sent to the nodes as rounds of their own (the rest were answered in-process). */
+  lockRounds: number;
 }
 
 /**
@@ -93,6 +95,8 @@ function row(frames: readonly TickFrame[], tickMs: number): ChartRow {
     lockAcquired: perSecond((f) => f.lockAcquired),
     lockContended: perSecond((f) => f.lockContended),
     lockFailed: perSecond((f) => f.lockFailed),
+    // Recordings saved before rounds were counted have none.
+    lockRounds: perSecond((f) => f.lockRounds ?? 0),
   };
 }
 

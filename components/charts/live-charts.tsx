@@ -167,6 +167,8 @@ const ChartGrid = memo(function ChartGrid({
             <Line dataKey="lockAttempts" name="attempts" type="stepAfter" stroke={SERIES_GREY} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
             <Line dataKey="lockContended" name="contended" type="stepAfter" stroke={SERIES_YELLOW} strokeWidth={2} dot={false} isAnimationActive={false} />
             <Line dataKey="lockFailed" name="failed" type="stepAfter" stroke={OKABE_ITO.vermillion} strokeWidth={3} dot={false} isAnimationActive={false} />
+            {/* Of the attempts, those that went to the lock nodes as a round: the gap to "attempts" was answered in-process. */}
+            <Line dataKey="lockRounds" name="rounds" type="stepAfter" stroke={OKABE_ITO.blue} strokeWidth={3} dot={false} isAnimationActive={false} />
             {/* Grants are rare next to contention: a dot marks every tick that had one. */}
             <Line dataKey="lockAcquired" name="acquired" type="stepAfter" stroke={OKABE_ITO.bluishGreen} strokeWidth={3} dot={AcquiredDot} isAnimationActive={false} />
           </LineChart>

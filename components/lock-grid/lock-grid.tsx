@@ -25,6 +25,7 @@ import {
   type PanelFault,
 } from "../node-actions";
 import { stateStyle } from "../node-state-style";
+import { RoundsLine } from "./rounds-line";
 import { holderColors, holderLabel, holdersOnNodes, lateLabel, NO_ANSWER_HATCH, readingOf, UNCONFIRMED_HELP, type HolderReading } from "./holder";
 
 export interface LockGridProps {
@@ -177,6 +178,7 @@ export function LockGrid({
           Lock nodes · what each one holds for the hot key&apos;s lock
         </h3>
         <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} read={read.length} lateMs={oldestLateMs} />
+        <RoundsLine frames={frames} lock={lock} />
         {alarm && <GridAlarm alarm={alarm} />}
         <div role="table" aria-label="Lock nodes" className="flex flex-col rounded-2xl border border-slate-800 bg-slate-900/50">
           <div

@@ -10,6 +10,7 @@ import { ticksToCsv } from "@/lib/csv";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
+import { roundRows } from "./lock-rounds";
 
 export interface RunSummaryProps {
   report: Report;
@@ -169,6 +170,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
               ["acquired", locks.acquired],
               ["contended", locks.contended],
               ["failed", locks.failed],
+              ...roundRows(report),
               ["max holders at once", locks.maxHoldersAtOnce],
               ["safety violations", locks.safetyViolations, locks.safetyViolations > 0 ? OKABE_ITO.vermillion : undefined],
               ...(locks.safetyViolations > 0 && locks.violationsByKind

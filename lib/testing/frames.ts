@@ -21,6 +21,8 @@ export function emptyFrame(t: number, overrides: Partial<TickFrame> = {}): TickF
     lockAcquired: 0,
     lockContended: 0,
     lockFailed: 0,
+    lockRounds: 0,
+    lockAnsweredInProcess: 0,
     cacheFills: 0,
     writesAcknowledged: 0,
     writesPending: 0,

@@ -16,6 +16,8 @@ export function formatSummary(report: Report): string {
     `  episodes    ${report.episodeCount}, at most ${report.maxDbReadsPerEpisode} DB read(s) in one; ${db.readsOutsideEpisodes} read(s) outside any episode`,
     `  locks       ${locks.attempts} attempts: ${locks.acquired} acquired, ${locks.contended} contended, ${locks.failed} failed; max ${locks.maxHoldersAtOnce} holder(s) at once, ${locks.safetyViolations} safety violation(s)`,
   ];
+  const rounds = roundsLine(report);
+  if (rounds) lines.push(rounds);
   if (writes.acknowledged + writes.failed > 0) {
     lines.push(`  writes      ${writes.acknowledged} acknowledged, ${writes.persisted} persisted, ${writes.pending} pending, ${writes.lost} LOST, ${writes.failed} failed`);
   }
@@ -50,6 +52,19 @@ export function formatSummary(report: Report): string {
   }
   lines.push("", `  verdict     ${verdict(report)}`);
   return lines.join("\n");
+}
+
+/** Redlock's rounds beside the attempts they answered: what the in-process coalescing saved. */
+export function roundsLine(report: Report): string | null {
+  const { locks, scenario: s } = report;
+  if ((s.lock !== "redlock" && s.lock !== "single-redis") || locks.rounds === undefined) return null;
+  const split = `${locks.roundsAcquired ?? 0} acquired, ${locks.roundsContended ?? 0} contended, ${locks.roundsFailed ?? 0} failed`;
+  if (s.lock === "single-redis") return `  rounds      ${locks.rounds} lock round(s) on lock-1 (${split}), one per attempt`;
+  const inProcess = locks.answeredInProcess ?? 0;
+  const how = s.redlock.coalesce
+    ? `${inProcess} lock request(s) answered in-process (${locks.answeredByLook ?? 0} by the shared look, ${locks.answeredBySibling ?? 0} by a sibling's round)`
+    : "coalescing off: every lock request ran its own round";
+  return `  rounds      ${locks.rounds} Redlock round(s) (${split}); ${how}`;
 }
 
 function verdict(report: Report): string {

@@ -1,5 +1,5 @@
 import type { SafetyViolation } from "../../lib/report";
-import type { LockVote } from "./ports";
+import type { LockAnswer, LockVote } from "./ports";
 
 /**
  * Engine events: typed data, names `domain:verb`. The engine only emits; the metrics collector is
@@ -23,10 +23,19 @@ export const engineEvents = {
     ({ name: "db:read-submitted" as const, data: d }),
   dbReadFailed: (d: { instance: number; key: string; code: string }) =>
     ({ name: "db:read-failed" as const, data: d }),
-  lockAttempted: (d: { instance: number; resource: string; result: "acquired" | "contended" | "failed"; reason?: string; votes: LockVote[]; viaPeek?: boolean; at: number }) =>
+  /**
+   * One request's try at the lock. `answeredBy`: a lock round of its own, or in-process without one
+   * (Redlock's shared look or a sibling's round); absent for in-process locks. `result` is the
+   * engine's verdict: a round the library won can still fail here (expired on arrival, no token).
+   */
+  lockAttempted: (d: { instance: number; resource: string; result: "acquired" | "contended" | "failed"; reason?: string; votes: LockVote[]; answeredBy?: LockAnswer; at: number }) =>
     ({ name: "lock:attempted" as const, data: d }),
-  /** `fencingToken`: taken from the database's sequence at grant time (lockedWork "increment" only). */
-  lockAcquired: (d: { instance: number; resource: string; value: string; holder: string; acquiredAt: number; validUntil: number; scope: "cluster" | "instance"; votes: LockVote[]; fencingToken?: number }) =>
+  /**
+   * `acquiredAt`: the winning round's start; `grantedAt`: when the lock service had the grant in
+   * hand, where the safety checker starts its interval. `fencingToken`: taken from the database's
+   * sequence at grant time (lockedWork "increment" only).
+   */
+  lockAcquired: (d: { instance: number; resource: string; value: string; holder: string; acquiredAt: number; grantedAt: number; validUntil: number; scope: "cluster" | "instance"; votes: LockVote[]; fencingToken?: number }) =>
     ({ name: "lock:acquired" as const, data: d }),
   lockReleased: (d: { instance: number; resource: string; value: string; holder: string; at: number; ok: boolean }) =>
     ({ name: "lock:released" as const, data: d }),

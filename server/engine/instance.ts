@@ -357,11 +357,12 @@ export class EngineInstance {
       attempt = { kind: "error" as const, reason: describeError(error).message, votes: [] };
     }
     const at = this.clock.now();
+    const answeredBy = attempt.answeredBy ? { answeredBy: attempt.answeredBy } : {};
     switch (attempt.kind) {
       case "acquired": {
         const { grant } = attempt;
         if (grant.validUntil <= at) {
-          this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason: "grant expired before it could be used", votes: grant.votes, at }));
+          this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason: "grant expired before it could be used", votes: grant.votes, ...answeredBy, at }));
           void lock.release(grant).catch(() => undefined);
           return { kind: "error", reason: "grant expired before use" };
         }
@@ -372,12 +373,12 @@ export class EngineInstance {
             held = { ...grant, fencingToken: await this.db.nextFencingToken() };
           } catch (error) {
             const reason = `no fencing token: ${describeError(error).message}`;
-            this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason, votes: grant.votes, at }));
+            this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason, votes: grant.votes, ...answeredBy, at }));
             void lock.release(grant).catch(() => undefined);
             return { kind: "error", reason };
           }
         }
-        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "acquired", votes: held.votes, at }));
+        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "acquired", votes: held.votes, ...answeredBy, at }));
         this.emit(
           engineEvents.lockAcquired({
             instance: this.index,
@@ -385,6 +386,7 @@ export class EngineInstance {
             value: held.value,
             holder: held.holder,
             acquiredAt: held.acquiredAt,
+            grantedAt: held.grantedAt,
             validUntil: held.validUntil,
             scope: held.scope,
             votes: held.votes,
@@ -394,10 +396,10 @@ export class EngineInstance {
         return { kind: "acquired", grant: held };
       }
       case "contended":
-        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "contended", votes: attempt.votes, viaPeek: attempt.viaPeek, at }));
+        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "contended", votes: attempt.votes, ...answeredBy, at }));
         return { kind: "contended" };
       case "error":
-        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason: attempt.reason, votes: attempt.votes, at }));
+        this.emit(engineEvents.lockAttempted({ instance: this.index, resource, result: "failed", reason: attempt.reason, votes: attempt.votes, ...answeredBy, at }));
         return { kind: "error", reason: attempt.reason };
     }
   }

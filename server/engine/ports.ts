@@ -63,7 +63,14 @@ export interface LockGrant {
   /** The random value stored in the lock key: how the observer recognises this holder on a node. */
   value: string;
   holder: string;
+  /** Wall-clock ms at which the round that won the grant started (the library measures validity from it). */
   acquiredAt: number;
+  /**
+   * Wall-clock ms at which the lock service had the grant in hand (the library's acquire call
+   * returned). The grant is only known to be held from here on: a slow round may reach its quorum
+   * after the previous holder's keys expired, so the safety checker starts the interval here.
+   */
+  grantedAt: number;
   /** Wall-clock ms after which the holder may no longer assume it holds the lock. */
   validUntil: number;
   /** "cluster" locks exclude every instance; "instance" locks (in-process) only their own. */
@@ -76,12 +83,21 @@ export interface LockGrant {
   fencingToken?: number;
 }
 
+/**
+ * Who answered an attempt. `round`: a lock round of its own (the Redlock library's acquire call, the
+ * single-redis SET NX). In-process, without a round of its own (Redlock's coalescing): `look`, the
+ * instance's shared read of the lock key found a majority holding it; `sibling`, another request of
+ * the same instance was already running a round for the resource and this one learned its outcome.
+ * Absent for in-process locks, which ask no node at all.
+ */
+export type LockAnswer = "round" | "look" | "sibling";
+
 export type LockAttempt =
-  | { kind: "acquired"; grant: LockGrant }
+  | { kind: "acquired"; grant: LockGrant; answeredBy?: LockAnswer }
   /** Someone else holds it: normal contention, handled by the waiter policy. */
-  | { kind: "contended"; votes: LockVote[]; viaPeek: boolean }
+  | { kind: "contended"; votes: LockVote[]; answeredBy?: LockAnswer }
   /** The lock could not be decided (nodes down, no quorum): handled by `onLockError`. */
-  | { kind: "error"; reason: string; votes: LockVote[] };
+  | { kind: "error"; reason: string; votes: LockVote[]; answeredBy?: LockAnswer };
 
 export interface LockService {
   readonly mode: "local" | "single-redis" | "redlock";

@@ -146,7 +146,7 @@ describe("EventLogAggregator: lock attempts failing for one reason", () => {
 describe("EventLogAggregator: one-by-one lines carry their fields", () => {
   it("names holder, instance and request of grants and releases, and the episode's key and reads", () => {
     const { aggregator, sent } = lab();
-    aggregator.record(engineEvents.lockAcquired({ instance: 2, resource: "lock:k", value: "v", holder: "instance-2/r15", acquiredAt: 40, validUntil: 9000, scope: "cluster", votes: votes({ "lock-5": OFFLINE }) }));
+    aggregator.record(engineEvents.lockAcquired({ instance: 2, resource: "lock:k", value: "v", holder: "instance-2/r15", acquiredAt: 30, grantedAt: 40, validUntil: 9000, scope: "cluster", votes: votes({ "lock-5": OFFLINE }) }));
     aggregator.record(engineEvents.lockReleased({ instance: 2, resource: "lock:k", value: "v", holder: "instance-2/r15", at: 90, ok: false }));
     aggregator.record(engineEvents.episodeChanged({ key: "k", change: "opened", atMs: 30, reason: "missing", dbReads: 0 }));
     aggregator.record(engineEvents.episodeChanged({ key: "k", change: "closed", atMs: 95, instance: 2, dbReads: 1 }));

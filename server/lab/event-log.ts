@@ -56,7 +56,7 @@ export class EventLogAggregator {
     switch (event.name) {
       case "lock:acquired": {
         const nodes = event.data.votes.filter((v) => v.vote === "for").map((v) => v.nodeId);
-        this.emit(logEntry.lock.acquired({ atMs: at(event.data.acquiredAt), ...holderParts(event.data.holder), resource: event.data.resource, nodes }));
+        this.emit(logEntry.lock.acquired({ atMs: at(event.data.grantedAt), ...holderParts(event.data.holder), resource: event.data.resource, nodes }));
         break;
       }
       case "lock:released":

@@ -18,6 +18,7 @@ import type { LabNodeEvent, NodeId } from "../nodes/types";
 import { createCapacityModelDatabase } from "../origin/capacity-model";
 import type { Report } from "./report";
 import { nodeManagerOptionsFor, runScenario } from "./runner";
+import { MonitorWitness } from "./testing/monitor-witness";
 import { digest, scenario, startRealLab, type RealLab } from "./testing/real-lab";
 
 const SLOT = 12;
@@ -296,8 +297,21 @@ describe("faults on the path: latency and partitions (fault proxies)", () => {
     it("beat 1: 300 ms on three nodes, TTL 500 ms — every grant arrives with ≥ 300 ms spent, and the work outlives it", async () => {
       const s = beat("slow-node", 1);
       expect(nodeManagerOptionsFor(s)).toEqual({ faultProxies: true });
-      const { report, events, lost, why } = await runCounted(lab, s);
+      // Each node's own MONITOR stream, on its real port (behind the slow path): the outside witness.
+      const witness = await MonitorWitness.start(lab.nodes.list().filter((n) => n.role === "lock"));
+      let counted;
+      try {
+        counted = await runCounted(lab, s);
+        await witness.settle();
+      } finally {
+        witness.stop();
+      }
+      const { report, events, lost, why } = counted;
       const got = grants(events);
+      // Slow rounds reach their quorum after the previous lock ran out: neither the witness nor the
+      // checker (which starts a grant's interval when the library returns it) sees two holders.
+      expect(witness.grants(s.redlock.driftFactor).length, why).toBe(report.locks.acquired);
+      expect(witness.twoHolders(s.redlock.driftFactor), why).toBe(0);
       expect(got.length, why).toBeGreaterThanOrEqual(3);
       for (const g of got) {
         // The validity is the TTL minus the drift, counted from the start of the round…

@@ -15,6 +15,7 @@ import { cacheKeyFor } from "../engine/keys";
 import { TEST_PORTS_PER_SLOT } from "../nodes/test-ports";
 import { createCapacityModelDatabase } from "../origin/capacity-model";
 import { runScenario } from "./runner";
+import { MonitorWitness } from "./testing/monitor-witness";
 import { digest, scenario, startRealLab, type RealLab } from "./testing/real-lab";
 
 let lab: RealLab;
@@ -117,6 +118,36 @@ describe("no fault, long and contended: the checker stays silent", () => {
     expect(report.db.staleWritesAccepted, why).toBe(0);
     expect(counterWrites.length, why).toBe(counters);
     expect(report.locks.maxHoldersAtOnce, why).toBe(1);
+  });
+});
+
+describe("an outside witness: each lock node's own MONITOR stream counts what the report counts", () => {
+  function preset(id: string, beat: number): Scenario {
+    const found = findPreset(id);
+    if (!found) throw new Error(`the ${id} preset is gone`);
+    return scenario(presetScenario(found, beat));
+  }
+
+  it.each([
+    { label: "clock-jump, beat 1: three clocks jump, a second client wins", id: "clock-jump", beat: 1, twoHolders: "some" },
+    { label: "redlock-coalescing, beat 2: a crowd, every lock request its own round", id: "redlock-coalescing", beat: 2, twoHolders: "none" },
+  ] as const)("$label: the same grants and the same two-holder count", async ({ id, beat, twoHolders }) => {
+    const s = preset(id, beat);
+    const witness = await MonitorWitness.start(lab.nodes.list().filter((n) => n.role === "lock"));
+    let report;
+    try {
+      report = await runScenario(s, { nodes: lab.nodes });
+      await witness.settle();
+    } finally {
+      witness.stop();
+    }
+    const why = digest(report);
+    const grants = witness.grants(s.redlock.driftFactor);
+    expect(grants.length, why).toBe(report.locks.acquired);
+    expect(grants.every((g) => g.nodes.length >= 3), why).toBe(true);
+    expect(witness.twoHolders(s.redlock.driftFactor), why).toBe(report.locks.violationsByKind["two-holders"]);
+    if (twoHolders === "some") expect(report.locks.violationsByKind["two-holders"], why).toBeGreaterThanOrEqual(1);
+    else expect(report.locks.violationsByKind["two-holders"], why).toBe(0);
   });
 });
 

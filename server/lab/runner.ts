@@ -355,7 +355,8 @@ export class ScenarioRun {
     const ttlRandom = this.random.fork("warm-up");
     // The observer's thread started with the connections; its first round is in before t = 0.
     if (this.observer && !(await this.observer.ready(5000))) {
-      this.note("phase", `the lock observer sent no reading in 5 s${this.observer.failed ? ` (${this.observer.failed})` : ""}: the lock grid shows the nodes as not read`);
+      const why = this.observer.failed ? ` (${this.observer.failed})` : "";
+      this.note("phase", (atMs) => logEntry.run.note(atMs, `the lock observer sent no reading in 5 s${why}: the lock grid shows the nodes as not read`));
     }
     this.t0 = clock.now();
     this.collector.rebase(this.t0);

@@ -25,6 +25,13 @@ export interface RunTotals {
     acquired: number;
     failed: number;
     contended: number;
+    rounds: number;
+    roundsAcquired: number;
+    roundsContended: number;
+    roundsFailed: number;
+    answeredInProcess: number;
+    answeredByLook: number;
+    answeredBySibling: number;
     maxHoldersAtOnce: number;
     safetyViolations: number;
     violationsByKind: Record<ViolationKind, number>;
@@ -53,6 +60,8 @@ const emptyWindow = (t: number): Omit<TickWindow, "hitRatio" | "latencyP50" | "l
   lockAcquired: 0,
   lockContended: 0,
   lockFailed: 0,
+  lockRounds: 0,
+  lockAnsweredInProcess: 0,
   cacheFills: 0,
   writesAcknowledged: 0,
 });
@@ -76,6 +85,9 @@ export class MetricsCollector {
     dbReadsSubmitted: 0,
     readsOutsideEpisodes: 0,
     locks: { attempts: 0, acquired: 0, failed: 0, contended: 0 },
+    /** Lock rounds by the attempt's result, and attempts answered in-process, by whom. */
+    rounds: { acquired: 0, contended: 0, failed: 0 },
+    inProcess: { look: 0, sibling: 0 },
     writes: { acknowledged: 0, failed: 0 },
     cache: { reads: 0, found: 0, fills: 0, writeFailures: 0 },
     writeBehind: { dropped: 0 },
@@ -196,6 +208,13 @@ export class MetricsCollector {
         w.lockAttempts++;
         for (const vote of event.data.votes) this.lastVotes[vote.nodeId] = vote.vote;
         const result = event.data.result;
+        if (event.data.answeredBy === "round") {
+          this.totals.rounds[result]++;
+          w.lockRounds++;
+        } else if (event.data.answeredBy !== undefined) {
+          this.totals.inProcess[event.data.answeredBy]++;
+          w.lockAnsweredInProcess++;
+        }
         if (result === "acquired") {
           this.totals.locks.acquired++;
           w.lockAcquired++;
@@ -214,7 +233,7 @@ export class MetricsCollector {
           value: event.data.value,
           holder: event.data.holder,
           instance: event.data.instance,
-          acquiredAt: event.data.acquiredAt,
+          grantedAt: event.data.grantedAt,
           validUntil: event.data.validUntil,
           scope: event.data.scope,
           nodes: event.data.votes.filter((v) => v.vote === "for").map((v) => v.nodeId),
@@ -314,6 +333,13 @@ export class MetricsCollector {
       maxDbReadsPerEpisode: this.episodes.reduce((max, e) => Math.max(max, e.dbReads), 0),
       locks: {
         ...this.totals.locks,
+        rounds: this.totals.rounds.acquired + this.totals.rounds.contended + this.totals.rounds.failed,
+        roundsAcquired: this.totals.rounds.acquired,
+        roundsContended: this.totals.rounds.contended,
+        roundsFailed: this.totals.rounds.failed,
+        answeredInProcess: this.totals.inProcess.look + this.totals.inProcess.sibling,
+        answeredByLook: this.totals.inProcess.look,
+        answeredBySibling: this.totals.inProcess.sibling,
         maxHoldersAtOnce: this.safety.maxHoldersAtOnce,
         safetyViolations: this.safety.violations.length,
         violationsByKind: { ...this.safety.byKind },

@@ -7,7 +7,7 @@ import { SafetyChecker, type GrantRecord, type WriteRecord } from "./safety";
 const grant = (over: Partial<GrantRecord> & Pick<GrantRecord, "value" | "holder">): GrantRecord => ({
   resource: "lock:user:profile:0",
   instance: 1,
-  acquiredAt: 0,
+  grantedAt: 0,
   validUntil: 1000,
   scope: "cluster",
   nodes: ["lock-1", "lock-2", "lock-3"],
@@ -18,7 +18,7 @@ describe("SafetyChecker", () => {
   it("two overlapping live cluster grants are a violation naming both holders", () => {
     const s = new SafetyChecker();
     expect(s.acquired(grant({ value: "a", holder: "instance-1", nodes: ["lock-1", "lock-2", "lock-3"] }))).toEqual([]);
-    const found = s.acquired(grant({ value: "b", holder: "instance-2", instance: 2, acquiredAt: 500, validUntil: 1500, nodes: ["lock-3", "lock-4", "lock-5"] }));
+    const found = s.acquired(grant({ value: "b", holder: "instance-2", instance: 2, grantedAt: 500, validUntil: 1500, nodes: ["lock-3", "lock-4", "lock-5"] }));
     expect(found).toEqual([
       {
         resource: "lock:user:profile:0",
@@ -34,8 +34,8 @@ describe("SafetyChecker", () => {
   it("a third overlapping grant conflicts with each live one", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "a", holder: "h1" }));
-    s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 10 }));
-    const third = s.acquired(grant({ value: "c", holder: "h3", acquiredAt: 20 }));
+    s.acquired(grant({ value: "b", holder: "h2", grantedAt: 10 }));
+    const third = s.acquired(grant({ value: "c", holder: "h3", grantedAt: 20 }));
     expect(third.map((v) => [v.first.holder, v.second.holder])).toEqual([
       ["h1", "h3"],
       ["h2", "h3"],
@@ -48,18 +48,18 @@ describe("SafetyChecker", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "a", holder: "h1" }));
     s.released("lock:user:profile:0", "a", 300);
-    expect(s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 400 }))).toEqual([]);
+    expect(s.acquired(grant({ value: "b", holder: "h2", grantedAt: 400 }))).toEqual([]);
     expect(s.maxHoldersAtOnce).toBe(1);
   });
 
   it("an expired grant does not count, from the very ms it expires", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "a", holder: "h1", validUntil: 1000 }));
-    expect(s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 1000, validUntil: 2000 }))).toEqual([]);
+    expect(s.acquired(grant({ value: "b", holder: "h2", grantedAt: 1000, validUntil: 2000 }))).toEqual([]);
     // …but one ms earlier it still did.
     const s2 = new SafetyChecker();
     s2.acquired(grant({ value: "a", holder: "h1", validUntil: 1000 }));
-    expect(s2.acquired(grant({ value: "b", holder: "h2", acquiredAt: 999 }))).toHaveLength(1);
+    expect(s2.acquired(grant({ value: "b", holder: "h2", grantedAt: 999 }))).toHaveLength(1);
   });
 
   it("releasing an unknown value, or another resource's, changes nothing", () => {
@@ -67,7 +67,7 @@ describe("SafetyChecker", () => {
     s.acquired(grant({ value: "a", holder: "h1" }));
     s.released("lock:user:profile:0", "zzz", 10);
     s.released("lock:other", "a", 10);
-    expect(s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 20 }))).toHaveLength(1);
+    expect(s.acquired(grant({ value: "b", holder: "h2", grantedAt: 20 }))).toHaveLength(1);
   });
 
   it("grants on different resources never conflict", () => {
@@ -80,9 +80,9 @@ describe("SafetyChecker", () => {
   it("instance-scope grants never violate, with each other or with a cluster grant, but count in maxHoldersAtOnce", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "i1", holder: "instance-1", scope: "instance", nodes: [] }));
-    s.acquired(grant({ value: "i2", holder: "instance-2", scope: "instance", acquiredAt: 10, nodes: [] }));
-    s.acquired(grant({ value: "i3", holder: "instance-3", scope: "instance", acquiredAt: 20, nodes: [] }));
-    s.acquired(grant({ value: "c", holder: "instance-4", scope: "cluster", acquiredAt: 30 }));
+    s.acquired(grant({ value: "i2", holder: "instance-2", scope: "instance", grantedAt: 10, nodes: [] }));
+    s.acquired(grant({ value: "i3", holder: "instance-3", scope: "instance", grantedAt: 20, nodes: [] }));
+    s.acquired(grant({ value: "c", holder: "instance-4", scope: "cluster", grantedAt: 30 }));
     expect(s.violations).toEqual([]);
     expect(s.maxHoldersAtOnce).toBe(4);
   });
@@ -115,7 +115,7 @@ describe("SafetyChecker.written: protected writes (lockedWork increment)", () =>
   it("a write landing at or after validUntil is a write-after-validity naming the holder that took over", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "a", holder: "h1", validUntil: 1000, fencingToken: 1 }));
-    s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 1200, validUntil: 2200, nodes: ["lock-3", "lock-4", "lock-5"], fencingToken: 2 }));
+    s.acquired(grant({ value: "b", holder: "h2", grantedAt: 1200, validUntil: 2200, nodes: ["lock-3", "lock-4", "lock-5"], fencingToken: 2 }));
     const found = s.written(write({ at: 3000, staleAccepted: true, highestToken: 2 }));
     expect(found).toEqual([
       {
@@ -139,7 +139,7 @@ describe("SafetyChecker.written: protected writes (lockedWork increment)", () =>
   it("a write accepted out of token order while valid names the holder whose newer token the row had", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "a", holder: "h1", fencingToken: 1 }));
-    s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 10, fencingToken: 2 }));
+    s.acquired(grant({ value: "b", holder: "h2", grantedAt: 10, fencingToken: 2 }));
     const found = s.written(write({ at: 600, staleAccepted: true, highestToken: 2 }));
     expect(found).toMatchObject([{ kind: "write-out-of-token-order", first: { holder: "h1", fencingToken: 1 }, second: { holder: "h2", fencingToken: 2 } }]);
     expect(s.violations.map((v) => v.kind)).toEqual([undefined, "write-out-of-token-order"]);
@@ -158,7 +158,7 @@ describe("SafetyChecker.written: protected writes (lockedWork increment)", () =>
   it("grants without tokens keep the violation shape of before: no fencingToken, no kind", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "a", holder: "h1" }));
-    const [v] = s.acquired(grant({ value: "b", holder: "h2", acquiredAt: 5 }));
+    const [v] = s.acquired(grant({ value: "b", holder: "h2", grantedAt: 5 }));
     expect(v).not.toHaveProperty("kind");
     expect(v?.first).not.toHaveProperty("fencingToken");
   });
@@ -170,7 +170,7 @@ describe("MetricsCollector: locked writes, pauses and violation announcements", 
     const seen: string[] = [];
     collector.onEvent((event) => seen.push(event.name));
     const base = { instance: 1, key: "user:profile:0", resource: "lock:user:profile:0", holder: "h1", value: "a", validUntil: 1000, token: 1, counter: 1, highestToken: 1 };
-    collector.record(engineEvents.lockAcquired({ instance: 1, resource: base.resource, value: "a", holder: "h1", acquiredAt: 0, validUntil: 1000, scope: "cluster", votes: [], fencingToken: 1 }));
+    collector.record(engineEvents.lockAcquired({ instance: 1, resource: base.resource, value: "a", holder: "h1", acquiredAt: 0, grantedAt: 0, validUntil: 1000, scope: "cluster", votes: [], fencingToken: 1 }));
     collector.record(engineEvents.instancePaused({ instance: 1, holder: "h1", resource: base.resource, at: 200, ms: 3000, validUntil: 1000, simulated: true }));
     collector.record(engineEvents.instanceResumed({ instance: 1, holder: "h1", resource: base.resource, at: 3200, pausedMs: 3000, validUntil: 1000, expired: true }));
     collector.record(engineEvents.lockedWrite({ ...base, at: 3250, result: "accepted", staleAccepted: false }));

@@ -3,17 +3,21 @@ import type { SafetyViolation, ViolationKind } from "../../lib/report";
 export type { SafetyViolation, ViolationKind };
 
 /**
- * The grant-based safety checker. A grant is live from its acquisition until its release or the end
- * of its validity, whichever comes first; two live cluster grants on one resource are a violation —
- * the lock promised mutual exclusion and did not deliver it. (Instance-scoped local locks exclude
- * only their own instance and are counted, not judged.)
+ * The grant-based safety checker. A grant is live from the moment the lock service had it in hand
+ * (`grantedAt`: the library's acquire call returned) until its release or the end of its validity
+ * (the library's own), whichever comes first. Not from the round's start: a slow round may reach
+ * its quorum only after the previous holder's keys expired, and no one held the lock twice.
+ * Two live cluster grants on one resource are a violation — the lock promised mutual exclusion and
+ * did not deliver it. (Instance-scoped local locks exclude only their own instance and are counted,
+ * not judged.)
  */
 export interface GrantRecord {
   resource: string;
   value: string;
   holder: string;
   instance: number;
-  acquiredAt: number;
+  /** Wall-clock ms at which the grant was in hand: where its interval starts. */
+  grantedAt: number;
   validUntil: number;
   scope: "cluster" | "instance";
   /** Nodes that voted for it, when known. */
@@ -53,13 +57,13 @@ export class SafetyChecker {
     this.byValue.set(grant.value, grant);
     const found: SafetyViolation[] = [];
     for (const [value, other] of grants) {
-      const stillLive = other.releasedAt === null && other.validUntil > grant.acquiredAt;
+      const stillLive = other.releasedAt === null && other.validUntil > grant.grantedAt;
       if (!stillLive) {
         grants.delete(value);
         continue;
       }
       if (grant.scope === "cluster" && other.scope === "cluster") {
-        found.push({ resource: grant.resource, at: grant.acquiredAt, first: side(other), second: side(grant) });
+        found.push({ resource: grant.resource, at: grant.grantedAt, first: side(other), second: side(grant) });
       }
     }
     grants.set(grant.value, { ...grant, releasedAt: null });

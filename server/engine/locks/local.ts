@@ -13,13 +13,14 @@ export class LocalLockService implements LockService {
   constructor(private readonly clock: Clock) {}
 
   async tryAcquire(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
-    if (this.held.has(resource)) return { kind: "contended", votes: [], viaPeek: false };
+    if (this.held.has(resource)) return { kind: "contended", votes: [] };
     const now = this.clock.now();
     const grant: LockGrant = {
       resource,
       value: `${holder}#${++this.sequence}`,
       holder,
       acquiredAt: now,
+      grantedAt: now,
       // An in-process lock has no TTL; the scenario's TTL still bounds how long others assume it valid.
       validUntil: now + ttlMs,
       scope: "instance",

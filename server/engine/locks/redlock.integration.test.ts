@@ -135,3 +135,37 @@ describe("RedlockLockService over five real lock nodes", () => {
     expect(frozenGrant!.votes.filter((v) => v.vote === "for").map((v) => v.nodeId)).toEqual(["lock-1", "lock-2", "lock-3", "lock-4"]);
   });
 });
+
+describe("request coalescing in front of the library, on real nodes", () => {
+  async function concurrentAttempts(coalesce: boolean, count: number) {
+    const client = await RedlockLockService.connect(
+      lab.nodes.list().filter((n) => n.role === "lock").map((n) => ({ nodeId: n.id, host: n.host, port: n.clientPort })),
+      { settings: { retryCount: 0, retryDelayMs: 200, driftFactor: 0.01, commandTimeoutMs: COMMAND_TIMEOUT_MS, coalesce }, name: `coalesce-${coalesce}`, clock: systemClock },
+    );
+    try {
+      const resource = `coalesce:${coalesce}:${Date.now()}`;
+      const attempts = await Promise.all(Array.from({ length: count }, (_, i) => client.tryAcquire(resource, 5000, `holder-${i}`)));
+      for (const attempt of attempts) if (attempt.kind === "acquired") await client.release(attempt.grant);
+      return attempts;
+    } finally {
+      await client.close();
+    }
+  }
+
+  it("coalesced: concurrent attempts at one resource share one round; the others learn its outcome", async () => {
+    const attempts = await concurrentAttempts(true, 8);
+    expect(attempts.filter((a) => a.answeredBy === "round")).toHaveLength(1);
+    expect(attempts.filter((a) => a.kind === "acquired")).toHaveLength(1);
+    expect(attempts.filter((a) => a.answeredBy === "sibling" || a.answeredBy === "look")).toHaveLength(7);
+  });
+
+  it("coalesce false: every attempt runs its own round — one wins, the others are refused by the nodes", async () => {
+    const attempts = await concurrentAttempts(false, 8);
+    expect(attempts.every((a) => a.answeredBy === "round"), JSON.stringify(attempts)).toBe(true);
+    expect(attempts.filter((a) => a.kind === "acquired")).toHaveLength(1);
+    // The nodes themselves voted "locked" against the losers: those were real rounds, not in-process answers.
+    for (const attempt of attempts.filter((a) => a.kind === "contended")) {
+      expect(attempt.votes.filter((v) => v.vote === "locked").length, JSON.stringify(attempt)).toBeGreaterThanOrEqual(QUORUM);
+    }
+  });
+});

@@ -6,30 +6,32 @@ import type { Clock, TimerHandle } from "../../core/clock";
 import type { LockAttempt, LockGrant, LockService, LockVote } from "../ports";
 import { GetBatcher } from "../get-batcher";
 import { closeQuietly, connectFailFast, type NodeEndpoint, whenReady } from "../redis-connection";
+import { CoalescedRounds, type LockLook } from "./coalesce";
 import { classifyFailedRound, heldByMajority } from "./votes";
 
 /**
  * Redlock over every lock node through `@sesamecare-oss/redlock`, one client per instance.
  *
- * Before a full round it GETs the lock key on every node (batched per node): when a majority
- * already holds one value, the attempt is contended without paying for a round. Concurrent looks at
- * one resource from the same instance share one reading — a read-only check, never the acquisition
- * itself. With 10,000 clients that look is what keeps the event loop from stalling (BENCHMARKS.md).
+ * In front of the library sits the instance's request coalescing ({@link CoalescedRounds}): a
+ * shared look at the lock key (GETs batched per node) answers "contended" without a round when a
+ * majority already holds one value, and one round per resource at a time, whose outcome its
+ * siblings learn. With 10,000 clients that is what keeps the event loop from stalling
+ * (BENCHMARKS.md); `redlock.coalesce: false` turns it off, and every attempt runs its own round.
  */
 export class RedlockLockService implements LockService {
   readonly mode = "redlock" as const;
   private readonly quorum: number;
-
-  private readonly peeks = new Map<string, Promise<{ heldBy: string | null; votes: LockVote[] }>>();
-  private readonly rounds = new Map<string, Promise<LockAttempt>>();
+  private readonly coalesced: CoalescedRounds;
 
   private constructor(
     private readonly redlock: Redlock,
     private readonly clients: ReadonlyArray<{ nodeId: string; client: Redis; gets: GetBatcher }>,
     private readonly clock: Clock,
     private readonly commandTimeoutMs: number,
+    coalesce: boolean,
   ) {
     this.quorum = quorumOf(clients.length);
+    this.coalesced = new CoalescedRounds({ look: (resource) => this.readAllNodes(resource), round: (...args) => this.round(...args) }, coalesce);
     // The library emits "error" for every vote against, contention included; votes are read from
     // the attempts instead, and an unhandled "error" event would crash the process.
     redlock.on("error", () => undefined);
@@ -37,7 +39,7 @@ export class RedlockLockService implements LockService {
 
   static async connect(
     endpoints: readonly NodeEndpoint[],
-    options: { settings: Scenario["redlock"]; name: string; clock: Clock },
+    options: { settings: Omit<Scenario["redlock"], "coalesce"> & { coalesce?: boolean }; name: string; clock: Clock },
   ): Promise<RedlockLockService> {
     const clients = endpoints.map((endpoint) => {
       const client = connectFailFast(endpoint, { commandTimeoutMs: options.settings.commandTimeoutMs, name: options.name });
@@ -54,34 +56,26 @@ export class RedlockLockService implements LockService {
         automaticExtensionThreshold: 500,
       },
     );
-    return new RedlockLockService(redlock, clients, options.clock, options.settings.commandTimeoutMs);
+    return new RedlockLockService(redlock, clients, options.clock, options.settings.commandTimeoutMs, options.settings.coalesce ?? true);
   }
 
-  async tryAcquire(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
-    const peek = await this.peek(resource);
-    if (peek.heldBy !== null) return { kind: "contended", votes: peek.votes, viaPeek: true };
-    // A sibling request of this instance is already running a round for this resource: whatever it
-    // wins, this request would lose to it, so it learns the outcome instead of adding a round.
-    const sibling = this.rounds.get(resource);
-    if (sibling) {
-      const outcome = await sibling;
-      return outcome.kind === "error" ? outcome : { kind: "contended", votes: outcome.kind === "acquired" ? outcome.grant.votes : outcome.votes, viaPeek: true };
-    }
-    const round = this.round(resource, ttlMs, holder).finally(() => this.rounds.delete(resource));
-    this.rounds.set(resource, round);
-    return round;
+  tryAcquire(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
+    return this.coalesced.tryAcquire(resource, ttlMs, holder);
   }
 
   private async round(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
     const start = this.clock.now();
     try {
       const lock = await this.redlock.acquire([resource], ttlMs);
+      const grantedAt = this.clock.now();
       const votes = await this.grantVotes(resource, lock);
       const grant: LockGrant = {
         resource,
         value: lock.value,
         holder,
         acquiredAt: start,
+        grantedAt,
+        // The library's own validity: the TTL from the round's start, less drift.
         validUntil: lock.expiration,
         scope: "cluster",
         votes,
@@ -96,7 +90,7 @@ export class RedlockLockService implements LockService {
       const votes = await this.votesOf(error.attempts, this.commandTimeoutMs);
       const verdict = classifyFailedRound(votes, this.quorum);
       return verdict.kind === "contended"
-        ? { kind: "contended", votes, viaPeek: false }
+        ? { kind: "contended", votes }
         : { kind: "error", reason: verdict.reason, votes };
     }
   }
@@ -114,16 +108,7 @@ export class RedlockLockService implements LockService {
 
   private readonly live = new Map<string, Awaited<ReturnType<Redlock["acquire"]>>>();
 
-  private peek(resource: string): Promise<{ heldBy: string | null; votes: LockVote[] }> {
-    let reading = this.peeks.get(resource);
-    if (!reading) {
-      reading = this.readAllNodes(resource).finally(() => this.peeks.delete(resource));
-      this.peeks.set(resource, reading);
-    }
-    return reading;
-  }
-
-  private async readAllNodes(resource: string): Promise<{ heldBy: string | null; votes: LockVote[] }> {
+  private async readAllNodes(resource: string): Promise<LockLook> {
     const values = await Promise.all(
       this.clients.map(async ({ nodeId, gets }) => {
         try {

@@ -9,7 +9,8 @@ const COMPARE_AND_DELETE = `if redis.call("get", KEYS[1]) == ARGV[1] then return
 
 /**
  * The seed's first attempt: SET NX PX on one node (`lock-1`). Correct while that node lives; when it
- * restarts empty, every lock vanishes with it — the stampede, part two.
+ * restarts empty, every lock vanishes with it — the stampede, part two. Every attempt is a round of
+ * its own (one SET NX): nothing is coalesced.
  */
 export class SingleRedisLockService implements LockService {
   readonly mode = "single-redis" as const;
@@ -34,19 +35,20 @@ export class SingleRedisLockService implements LockService {
       reply = await this.client.set(resource, value, "PX", ttlMs, "NX");
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { kind: "error", reason: `${this.nodeId} did not answer: ${message}`, votes: [{ nodeId: this.nodeId, vote: "error", message }] };
+      return { kind: "error", reason: `${this.nodeId} did not answer: ${message}`, votes: [{ nodeId: this.nodeId, vote: "error", message }], answeredBy: "round" };
     }
-    if (reply !== "OK") return { kind: "contended", votes: [{ nodeId: this.nodeId, vote: "locked" }], viaPeek: false };
+    if (reply !== "OK") return { kind: "contended", votes: [{ nodeId: this.nodeId, vote: "locked" }], answeredBy: "round" };
     const grant: LockGrant = {
       resource,
       value,
       holder,
       acquiredAt: start,
+      grantedAt: this.clock.now(),
       validUntil: start + ttlMs,
       scope: "cluster",
       votes: [{ nodeId: this.nodeId, vote: "for" }],
     };
-    return { kind: "acquired", grant };
+    return { kind: "acquired", grant, answeredBy: "round" };
   }
 
   async release(grant: LockGrant): Promise<void> {

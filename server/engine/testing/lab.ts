@@ -26,6 +26,10 @@ export interface TestLabOptions {
   lockNodes?: number;
   /** One lock round's duration on the clock. @default 0 */
   lockLatencyMs?: number;
+  /** Per instance (index 0 = instance 1): its lock rounds' duration, over `lockLatencyMs`. */
+  lockLatencyMsByInstance?: readonly number[];
+  /** Redlock: the engine's request coalescing in front of the fake's rounds, as `redlock.coalesce`. @default false */
+  coalesceLocks?: boolean;
   /** Redlock's drift factor in the fake. @default 0 */
   driftFactor?: number;
   /** Every cache command's trip to the node, before it executes. @default 0 */
@@ -119,8 +123,8 @@ export class TestLab {
     this.stores = Array.from({ length: count }, (_, i) =>
       this.cacheNode.connect(`instance-${i + 1}`, { replyLatencyMs: options.cacheReplyLatencyMs?.[i] ?? 0 }),
     );
-    const lockOptions = { latencyMs: options.lockLatencyMs ?? 0, driftFactor: options.driftFactor ?? 0 };
-    this.locks = this.stores.map((): LockService | null => {
+    this.locks = this.stores.map((_, i): LockService | null => {
+      const lockOptions = { latencyMs: options.lockLatencyMsByInstance?.[i] ?? options.lockLatencyMs ?? 0, driftFactor: options.driftFactor ?? 0 };
       switch (this.settings.lock) {
         case "none":
           return null;
@@ -129,7 +133,7 @@ export class TestLab {
         case "single-redis":
           return new FakeSingleRedisLockService(this.lockNodes, clock, lockOptions);
         case "redlock":
-          return new FakeRedlockService(this.lockNodes, clock, lockOptions);
+          return new FakeRedlockService(this.lockNodes, clock, { ...lockOptions, coalesce: options.coalesceLocks ?? false });
       }
     });
     this.instances = this.stores.map(

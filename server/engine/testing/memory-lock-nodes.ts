@@ -2,7 +2,8 @@ import { quorumOf } from "../../../lib/scenario";
 import type { Clock } from "../../core/clock";
 import { LabError } from "../../core/errors";
 import type { LockAttempt, LockGrant, LockService, LockVote } from "../ports";
-import { classifyFailedRound } from "../locks/votes";
+import { CoalescedRounds, type LockLook } from "../locks/coalesce";
+import { classifyFailedRound, heldByMajority } from "../locks/votes";
 
 /** A lock node that cannot be reached. Code `LOCK_NODE_DOWN`. */
 export class LockNodeDownError extends LabError {
@@ -122,20 +123,30 @@ export interface FakeLockOptions {
   latencyMs?: number;
   /** Share of the TTL taken off the validity for clock drift, as Redlock does (plus 2 ms when > 0). @default 0 */
   driftFactor?: number;
+  /**
+   * Put the engine's request coalescing ({@link CoalescedRounds}, as the real Redlock client has it)
+   * in front of the rounds: a shared look at the key (taking `latencyMs` too), one round per
+   * resource at a time. Off, every attempt is a round of its own. @default false
+   */
+  coalesce?: boolean;
 }
 
 /**
  * Redlock's rule over {@link MemoryLockNodes}: SET NX on every up node; the lock is acquired iff at
  * least ⌊N/2⌋ + 1 nodes voted for it; otherwise the partial SETs are undone and the failure is
- * classified by the engine's own {@link classifyFailedRound}. The validity is the TTL minus the
- * round's duration and drift, measured from the round's start.
+ * classified by the engine's own {@link classifyFailedRound}. The validity is the TTL minus drift,
+ * measured from the round's start, as the library measures it; the grant is in hand when the round
+ * returns (`grantedAt`).
  */
 export class FakeRedlockService implements LockService {
   readonly mode: "redlock" | "single-redis" = "redlock";
-  /** Rounds run (each asks every node once). */
+  /** Rounds run (each asks every node once): the witness for the collector's `locks.rounds`. */
   rounds = 0;
+  /** Looks at the key (coalesce only): one per shared reading. */
+  looks = 0;
   releases = 0;
   readonly quorum: number;
+  private readonly coalesced: CoalescedRounds;
 
   constructor(
     readonly nodes: MemoryLockNodes,
@@ -145,9 +156,33 @@ export class FakeRedlockService implements LockService {
     protected readonly indices: readonly number[] = nodes.nodes.map((_, i) => i),
   ) {
     this.quorum = quorumOf(this.indices.length);
+    this.coalesced = new CoalescedRounds({ look: (resource) => this.look(resource), round: (...args) => this.round(...args) }, options.coalesce === true);
   }
 
-  async tryAcquire(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
+  tryAcquire(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
+    return this.coalesced.tryAcquire(resource, ttlMs, holder);
+  }
+
+  private async look(resource: string): Promise<LockLook> {
+    this.looks++;
+    const latency = this.options.latencyMs ?? 0;
+    if (latency > 0) await this.clock.sleep(latency);
+    const values: Array<string | null> = [];
+    const votes = this.indices.map((index): LockVote => {
+      const node = this.nodes.nodes[index];
+      const nodeId = node?.id ?? `lock-${index + 1}`;
+      if (!node?.up) {
+        values.push(null);
+        return { nodeId, vote: "error", message: `${nodeId} did not answer` };
+      }
+      const value = this.nodes.valueOn(index, resource);
+      values.push(value);
+      return { nodeId, vote: value === null ? "for" : "locked" };
+    });
+    return { heldBy: heldByMajority(values, this.quorum), votes };
+  }
+
+  private async round(resource: string, ttlMs: number, holder: string): Promise<LockAttempt> {
     this.rounds++;
     const start = this.clock.now();
     const value = this.nodes.uniqueValue(holder);
@@ -165,13 +200,13 @@ export class FakeRedlockService implements LockService {
     if (votesFor >= this.quorum) {
       // A quorum has determined a success; drift and the round's own time come off the validity.
       const drift = (this.options.driftFactor ?? 0) > 0 ? Math.round((this.options.driftFactor ?? 0) * ttlMs) + 2 : 0;
-      const grant: LockGrant = { resource, value, holder, acquiredAt: start, validUntil: start + ttlMs - drift, scope: "cluster", votes };
+      const grant: LockGrant = { resource, value, holder, acquiredAt: start, grantedAt: this.clock.now(), validUntil: start + ttlMs - drift, scope: "cluster", votes };
       return { kind: "acquired", grant };
     }
     // No quorum: take back the SETs that did land, then say why.
     this.undo(resource, value);
     const verdict = classifyFailedRound(votes, this.quorum);
-    return verdict.kind === "contended" ? { kind: "contended", votes, viaPeek: false } : { kind: "error", reason: verdict.reason, votes };
+    return verdict.kind === "contended" ? { kind: "contended", votes } : { kind: "error", reason: verdict.reason, votes };
   }
 
   async release(grant: LockGrant): Promise<void> {
