@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import type { LabNote, TickFrame } from "../../lib/report";
+import type { LabNote, NodeAtStart, TickFrame } from "../../lib/report";
 import type { NodeFault, Scenario } from "../../lib/scenario";
 import { systemClock, type Clock, type TimerHandle } from "../core/clock";
 import { describeError, LabError } from "../core/errors";
@@ -80,6 +80,8 @@ export class ScenarioRun {
   /** Each row's counter when the run started: lost updates are measured against it. */
   private readonly counterStart = new Map<string, number>();
   private instances: EngineInstance[] = [];
+  /** The nodes as t = 0 found them: the verdict tells a world left broken from the scenario's own faults. */
+  private nodesAtStart: NodeAtStart[] = [];
   private db!: OriginDatabase;
   private observer: LockObserver | null = null;
   private labClient: Redis | null = null;
@@ -191,6 +193,7 @@ export class ScenarioRun {
         ticks: this.ticks,
         notes: this.notes,
         observed: this.observed,
+        nodesAtStart: this.nodesAtStart,
         counterStart: this.counterStart,
         pendingWrites,
         durationMs: Math.round(this.elapsedMs),
@@ -334,6 +337,7 @@ export class ScenarioRun {
     for (const row of rows) this.counterStart.set(row.id, this.db.peek(row.id)?.counter ?? 0);
     const ttlRandom = this.random.fork("warm-up");
     this.t0 = clock.now();
+    this.nodesAtStart = this.options.nodes.list().map(nodeAtStart);
     this.collector.rebase(this.t0);
     const client = this.labClient!;
     const stale = scenario.waiters === "serve-stale" ? scenario.cache.staleTtlMs : 0;
@@ -533,6 +537,11 @@ function describeNodeFaultOptions(fault: NodeFault): string {
   if (fault.delayedRestartMs !== undefined) parts.push(`down at least ${fault.delayedRestartMs} ms`);
   if (fault.instances !== undefined) parts.push(`instance${fault.instances.length > 1 ? "s" : ""} ${fault.instances.join(", ")}`);
   return parts.length > 0 ? ` (${parts.join("; ")})` : "";
+}
+
+function nodeAtStart(node: NodeStatus): NodeAtStart {
+  const cut = node.path?.partitioned ?? false;
+  return { id: node.id, role: node.role, state: node.state, partitioned: cut === true || (Array.isArray(cut) && cut.length > 0) };
 }
 
 function endpointOf(node: NodeStatus): NodeEndpoint {
