@@ -10,6 +10,7 @@ import { ticksToCsv } from "@/lib/csv";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
+import { SimulatedTag } from "../shell/simulated-tag";
 
 export interface RunSummaryProps {
   report: Report;
@@ -21,8 +22,11 @@ const TONE: Record<VerdictTone, { box: string; mark: string; title: string }> = 
   unsafe: { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Unsafe" },
   stampede: { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Stampede" },
   starved: { box: "border-amber-400 bg-amber-950/40", mark: "!", title: "Spared, but clients starved" },
+  exposed: { box: "border-yellow-300/70 bg-yellow-950/30", mark: "~", title: "Every expiry met the crowd" },
   protected: { box: "border-emerald-500/70 bg-emerald-950/40", mark: "✓", title: "Protected" },
   quiet: { box: "border-slate-600 bg-slate-900/60", mark: "–", title: "Quiet" },
+  // Neither good nor bad: the run proves nothing, so it wears no verdict's colour.
+  "no-result": { box: "border-dashed border-zinc-400 bg-zinc-800/70", mark: "?", title: "No result" },
 };
 
 const LOST_WRITES = { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Writes lost" };
@@ -31,7 +35,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
   const { requests: r, latencyMs: lat, db, locks, writes, scenario: s, runtime } = report;
   const verdict = verdictOf(report);
   // Lost writes outrank a calm read story: the banner turns red even when the reads were fine.
-  const tone = verdict.writesLost && (verdict.tone === "quiet" || verdict.tone === "protected" || verdict.tone === "starved") ? LOST_WRITES : TONE[verdict.tone];
+  const tone = verdict.writesLost && (verdict.tone === "quiet" || verdict.tone === "protected" || verdict.tone === "starved" || verdict.tone === "exposed") ? LOST_WRITES : TONE[verdict.tone];
   const cacheNode = report.nodes.find((n) => n.role === "cache" || n.id === "cache");
   const base = fileName ?? `stampede-lab-${report.provenance.startedAt.replace(/[:.]/g, "-")}-seed${report.provenance.seed}`;
   const served = r.hits + r.misses + r.staleServed;
@@ -118,7 +122,10 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
           />
         </Card>
 
-        <Card title="Database">
+        <Card title="Database" tag={<SimulatedTag title={DATABASE_MODEL} testId="summary-db-simulated" />}>
+          <p className="text-base leading-snug text-slate-400">
+            A capacity model, not a real database: each read takes {s.db.readLatencyMs} ms, {s.db.capacity} at a time, and up to {s.db.queueLimit} more wait in line.
+          </p>
           <Figures
             rows={[
               ["reads", db.reads],
@@ -126,7 +133,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
               ["peak in flight", `${db.peakInFlight} (capacity ${s.db.capacity})`],
               ["rejected", db.rejected],
               ["timed out", db.timedOut],
-              ["reads outside episodes", db.readsOutsideEpisodes],
+              ["reads outside any episode", db.readsOutsideEpisodes],
               // The safety lab's figures, when the run did protected work (older reports lack them).
               ...(db.lockedWrites || db.staleWritesRejected || db.staleWritesAccepted
                 ? ([
@@ -288,10 +295,16 @@ function Headline({ label, value, tone = "plain", testId }: { label: string; val
   );
 }
 
-function Card({ title, children }: { title: string; children: ReactNode }) {
+/** What the summary's database figures come from, said wherever they are shown. */
+const DATABASE_MODEL = "the database is a capacity model (read and write times, queries at once, a queue), not a real database";
+
+function Card({ title, tag, children }: { title: string; tag?: ReactNode; children: ReactNode }) {
   return (
     <div className="flex flex-col gap-2 rounded-2xl border border-slate-800 bg-slate-900/50 px-5 py-4">
-      <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">{title}</h3>
+      <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
+        {title}
+        {tag}
+      </h3>
       {children}
     </div>
   );

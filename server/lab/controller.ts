@@ -33,6 +33,8 @@ export interface LabListeners {
   onLog?: (entry: LogEntry) => void;
   onReport?: (runId: number, report: Report) => void;
   onAlarm?: (alarm: LabAlarm) => void;
+  /** A node changed without a node event (its persistence): pages need the node list again. */
+  onNodesChanged?: () => void;
 }
 
 /** Frames kept for a browser that joins mid-run: the charts' whole window at 100 ms ticks. */
@@ -198,6 +200,8 @@ export class LabController {
       }
       await nodes.setPersistence(node.id, wanted(node.id));
       this.appendLog({ atMs: 0, kind: "node", text: `${node.id} persistence set to ${wanted(node.id)} for this scenario` });
+      // The manager sends no node event for it, and the grid's fsync-always badge reads the node list.
+      this.listeners.onNodesChanged?.();
     }
   }
 
