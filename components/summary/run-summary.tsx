@@ -10,7 +10,7 @@ import { ticksToCsv } from "@/lib/csv";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
-import { SimulatedTag } from "../shell/simulated-tag";
+import { DATABASE_MODEL, SimulatedTag } from "../shell/simulated-tag";
 
 export interface RunSummaryProps {
   report: Report;
@@ -294,9 +294,6 @@ function Headline({ label, value, tone = "plain", testId }: { label: string; val
     </div>
   );
 }
-
-/** What the summary's database figures come from, said wherever they are shown. */
-const DATABASE_MODEL = "the database is a capacity model (read and write times, queries at once, a queue), not a real database";
 
 function Card({ title, tag, children }: { title: string; tag?: ReactNode; children: ReactNode }) {
   return (
