@@ -259,7 +259,7 @@ type FigureRow = [string, ReactNode, string?];
 const VIOLATION_WORDS: Record<ViolationKind, string> = {
   "two-holders": "two holders at once",
   "write-after-validity": "write after the lock ran out",
-  "write-out-of-token-order": "write with an older fencing token",
+  "write-out-of-token-order": "an older holder's write after a newer one's",
 };
 
 /** One violation in a sentence: the server's own words when it gave them. */
@@ -272,7 +272,7 @@ function describeViolation(v: SafetyViolation): string {
     case "write-after-validity":
       return `${v.first.holder} wrote after its lock on ${v.resource} ran out; ${v.second.holder} held it (${at}).`;
     case "write-out-of-token-order":
-      return `${v.first.holder} wrote with an older fencing token than ${v.second.holder} (${at}).`;
+      return `${v.first.holder}'s write landed after ${v.second.holder}'s, although its grant was older (${at}).`;
   }
 }
 
