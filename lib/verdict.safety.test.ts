@@ -64,7 +64,7 @@ describe("verdict of the safety lab (lockedWork increment)", () => {
 
   it("every kind is named when several happened", () => {
     const r = report({ byKind: { "two-holders": 1, "write-out-of-token-order": 2 } });
-    expect(verdictOf(r).reads).toBe("the lock did not protect the row: two holders at once 1 time(s), 2 write(s) accepted out of token order.");
+    expect(verdictOf(r).reads).toBe("the lock did not protect the row: two holders at once 1 time(s), 2 write(s) from an older holder after a newer one's.");
   });
 
   it("fencing on: protected, and says how many stale writes the database refused", () => {

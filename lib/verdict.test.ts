@@ -128,6 +128,9 @@ describe("a run that did no work is never green", () => {
     expect(v.tone).toBe("no-result");
     expect(v.reads).toMatch(/^NO RESULT — 4 of 5 lock nodes were down before the run \(lock-1, lock-2, lock-3, lock-5\): no lock was granted in \d+ attempt\(s\), and no client of 3000 got a value\./);
     expect(v.reads).toContain("Reset the world and run it again.");
+    // The CLI shows the world the run started from.
+    expect(formatSummary(r)).toContain("  at start    lock-1 crashed, lock-2 crashed, lock-3 crashed, lock-5 crashed — before the scenario's own faults");
+    expect(formatSummary(fixture("no-quorum-fail-closed"))).not.toContain("at start");
   });
 
   it("the safety lab with four nodes down before the run: NO RESULT, never 'all 0 increment(s) counted'", () => {

@@ -70,7 +70,7 @@ function judgeReads(report: Report): { tone: VerdictTone; reads: string } {
     const parts = [
       byKind!["two-holders"] > 0 ? `two holders at once ${byKind!["two-holders"]} time(s)` : null,
       byKind!["write-after-validity"] > 0 ? `${byKind!["write-after-validity"]} write(s) after the lock had expired` : null,
-      byKind!["write-out-of-token-order"] > 0 ? `${byKind!["write-out-of-token-order"]} write(s) accepted out of token order` : null,
+      byKind!["write-out-of-token-order"] > 0 ? `${byKind!["write-out-of-token-order"]} write(s) from an older holder after a newer one's` : null,
     ].filter((part): part is string => part !== null);
     return { tone: "unsafe", reads: `the lock did not protect the row: ${parts.join(", ")}.` };
   }

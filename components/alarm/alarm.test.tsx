@@ -66,7 +66,7 @@ describe("AlarmBanner", () => {
       ...twoHolders,
       at: twoHolders.at + 3000,
       kind: "write-out-of-token-order",
-      detail: "the database accepted instance-1/r1's token 1 after instance-2/r2's newer token 2",
+      detail: "the database took instance-1/r1's write after instance-2/r2's, although instance-1/r1's grant was the older one (grant 1, then 2)",
     };
     const html = renderToString(<AlarmBanner alarms={[alarm(twoHolders, 2320), alarm(outOfOrder, 5320)]} fencing={false} />);
     const words = text(html);

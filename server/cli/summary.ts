@@ -16,6 +16,10 @@ export function formatSummary(report: Report): string {
     `  episodes    ${report.episodeCount}, at most ${report.maxDbReadsPerEpisode} DB read(s) in one; ${db.readsOutsideEpisodes} read(s) outside any episode`,
     `  locks       ${locks.attempts} attempts: ${locks.acquired} acquired, ${locks.contended} contended, ${locks.failed} failed; max ${locks.maxHoldersAtOnce} holder(s) at once, ${locks.safetyViolations} safety violation(s)`,
   ];
+  const downAtStart = (report.nodesAtStart ?? []).filter((n) => n.state !== "up" || n.partitioned);
+  if (downAtStart.length > 0) {
+    lines.push(`  at start    ${downAtStart.map((n) => `${n.id} ${n.state === "up" ? "cut off" : n.state}`).join(", ")} — before the scenario's own faults`);
+  }
   if (writes.acknowledged + writes.failed > 0) {
     lines.push(`  writes      ${writes.acknowledged} acknowledged, ${writes.persisted} persisted, ${writes.pending} pending, ${writes.lost} LOST, ${writes.failed} failed`);
   }

@@ -107,7 +107,7 @@ export class SafetyChecker {
         kind: "write-out-of-token-order",
         first: this.side(writer),
         second: this.side(newer),
-        detail: `the database accepted ${writer.holder}'s token ${writer.fencingToken} after ${newer.holder}'s newer token ${write.highestToken}`,
+        detail: `the database took ${writer.holder}'s write after ${newer.holder}'s, although ${writer.holder}'s grant was the older one (grant ${writer.fencingToken}, then ${write.highestToken})`,
       };
     }
     if (!found) return [];
