@@ -7,6 +7,7 @@
  */
 import { memo, type ReactNode } from "react";
 import { ticksToCsv } from "@/lib/csv";
+import { plainLabel } from "@/lib/plain-labels";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
@@ -87,11 +88,11 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
       )}
 
       <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-5">
-        <Headline label="most DB reads in one episode" value={report.maxDbReadsPerEpisode} tone={verdict.tone === "stampede" ? "bad" : "plain"} testId="headline-max-db-reads" />
-        <Headline label="requests" value={r.total} testId="headline-requests" />
+        <Headline label={plainLabel("maxDbReadsPerEpisode")} value={report.maxDbReadsPerEpisode} tone={verdict.tone === "stampede" ? "bad" : "plain"} testId="headline-max-db-reads" />
+        <Headline label={plainLabel("requests.total")} value={r.total} testId="headline-requests" />
         <Headline label="served a value" value={percent(served, r.total)} tone={served < r.total / 2 ? "bad" : "plain"} testId="headline-served" />
-        <Headline label="latency p99" value={lat.p99 === null ? "—" : `${lat.p99} ms`} testId="headline-p99" />
-        <Headline label="safety violations" value={locks.safetyViolations} tone={locks.safetyViolations > 0 ? "bad" : "plain"} testId="headline-violations" />
+        <Headline label={plainLabel("latencyMs.p99")} value={lat.p99 === null ? "—" : `${lat.p99} ms`} testId="headline-p99" />
+        <Headline label={plainLabel("locks.safetyViolations")} value={locks.safetyViolations} tone={locks.safetyViolations > 0 ? "bad" : "plain"} testId="headline-violations" />
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
