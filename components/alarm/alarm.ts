@@ -43,7 +43,7 @@ export const KIND_WORDS: Record<ViolationKind, KindWords> = {
   // Only possible without fencing (with it, the database refuses the write), so no fencing words.
   "write-out-of-token-order": {
     title: "An older holder's write landed after a newer one's",
-    sentence: "The database took a write from a holder whose grant was older than that of one it had already taken a write from: nothing told it the order.",
+    sentence: "The database took an older holder's write after a newer holder's: nothing told it which grant came first.",
     roles: { A: "wrote with the older grant", B: "had written with the newer grant" },
   },
 };
