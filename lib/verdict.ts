@@ -129,7 +129,7 @@ function judgeReads(report: Report): { tone: VerdictTone; reads: string } {
       tone: "exposed",
       reads:
         `every expiry met the crowd — the key expired ${repeated} times in front of a steady crowd and each time opened an episode${all}; ` +
-        `the lock kept each to ${readsWords(worst)}${perInstance(s)}, but the crowd waited for every refill (latency p99 ${ms(report.latencyMs.p99)}). Nothing refreshed early${s.xfetchBeta === 0 ? " (XFetch off)" : ""}.`,
+        `the lock kept each to ${readsWords(worst)}${perInstance(s)}, but ${s.waiters === "fail-fast" ? "the crowd found the key missing each time" : "the crowd waited for every refill"} (latency p99 ${ms(report.latencyMs.p99)}). Nothing refreshed early${s.xfetchBeta === 0 ? " (XFetch off)" : ""}.`,
     };
   }
 
