@@ -431,7 +431,7 @@ function LabPage({ boot }: { boot: BootParams }) {
       ))}
 
       {/* Scrolled out of sight, it leaves a strip pinned to the top of the window. */}
-      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmTotal} />}
+      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmTotal} fencing={runScenario?.fencing} />}
 
       {!player && (
         <div className="flex flex-col gap-3">

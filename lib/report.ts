@@ -53,6 +53,16 @@ export interface TickWindow {
 export const VIOLATION_KINDS = ["two-holders", "write-after-validity", "write-out-of-token-order"] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
+/** One grant in a violation. `pausedMs`: a simulated stop-the-world pause held this grant's request that long. */
+export interface ViolationSide {
+  holder: string;
+  value: string;
+  nodes: string[];
+  validUntil: number;
+  fencingToken?: number;
+  pausedMs?: number;
+}
+
 /**
  * `first` is the earlier grant, `second` the later one. For a two-holders violation `second` is the
  * newcomer; for a write violation `first` is the writer whose write broke the rule and `second` the
@@ -62,8 +72,8 @@ export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 export interface SafetyViolation {
   resource: string;
   at: number;
-  first: { holder: string; value: string; nodes: string[]; validUntil: number; fencingToken?: number };
-  second: { holder: string; value: string; nodes: string[]; validUntil: number; fencingToken?: number };
+  first: ViolationSide;
+  second: ViolationSide;
   /** Absent means "two-holders". */
   kind?: ViolationKind;
   /** The violation in words, for the alarm and the log (write violations). */
@@ -127,6 +137,13 @@ export interface LockRounds {
   answeredBySibling: number;
 }
 
+export interface NodeAtStart {
+  id: string;
+  role: string;
+  state: string;
+  partitioned: boolean;
+}
+
 /** The JSON report of one run. Every figure is explained in the README ("Reading the report"). */
 export interface Report {
   scenario: Scenario;
@@ -173,6 +190,12 @@ export interface Report {
   violations: SafetyViolation[];
   writes: { acknowledged: number; failed: number; persisted: number; pending: number; lost: number };
   cache: { reads: number; found: number; fills: number; writeFailures: number };
+  /**
+   * Each node as the run found it at t = 0, before the scenario's own faults: a node down here was
+   * down before the run (left so by an earlier story or by hand). `partitioned`: the engine's path
+   * to it was cut (for everyone or some instances). Absent in reports made before it existed.
+   */
+  nodesAtStart?: NodeAtStart[];
   nodes: Array<{
     id: string;
     role: string;

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatSummary } from "../server/cli/summary";
 import type { Report } from "./report";
@@ -63,7 +64,7 @@ describe("verdict of the safety lab (lockedWork increment)", () => {
 
   it("every kind is named when several happened", () => {
     const r = report({ byKind: { "two-holders": 1, "write-out-of-token-order": 2 } });
-    expect(verdictOf(r).reads).toBe("the lock did not protect the row: two holders at once 1 time(s), 2 write(s) accepted out of token order.");
+    expect(verdictOf(r).reads).toBe("the lock did not protect the row: two holders at once 1 time(s), 2 write(s) from an older holder after a newer one's.");
   });
 
   it("fencing on: protected, and says how many stale writes the database refused", () => {
@@ -83,5 +84,18 @@ describe("verdict of the safety lab (lockedWork increment)", () => {
     expect(text).toContain("  increments  40 written, counter up 25: 15 LOST; fencing off: 0 stale write(s) refused, 2 accepted");
     expect(text).toContain("  VIOLATION   instance-1/r15 wrote 1500 ms after its lock's validity ended; instance-2/r20 held the lock by then (lock:user:profile:0, t = 4500)");
     expect(text.match(/VIOLATION/g)).toHaveLength(1);
+  });
+});
+
+describe("the safety lab's real reports", () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./testing/reports/${name}.json`, import.meta.url), "utf8")) as Report;
+
+  it("gc-pause: unsafe; the violation says which request was paused and that the successor is another request of the same server", () => {
+    const r = fixture("gc-pause");
+    const [late] = r.violations;
+    expect(late).toMatchObject({ kind: "write-after-validity", first: { holder: "instance-1/r15", pausedMs: 2500 } });
+    expect(verdictOf(r)).toMatchObject({ tone: "unsafe", reads: "the lock did not protect the row: 1 write(s) after the lock had expired." });
+    const line = formatSummary(r).split("\n").find((l) => l.startsWith("  VIOLATION"));
+    expect(line).toMatch(/^ {2}VIOLATION {3}instance-1\/r15 wrote \d+ ms after its lock's validity ended \(a simulated pause held it 2500 ms\); instance-1\/r\d+, another request of instance 1, held the lock by then/);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import type { WireAlarm } from "@/lib/protocol";
-import { KIND_WORDS, kindOf, nodeList, runTime, SIDE_COLORS, sidesOf, type AlarmSide, type Side } from "./alarm";
+import { KIND_WORDS, kindOf, markedAlarm, nodeList, runTime, sameServerNote, SIDE_COLORS, sidesOf, type AlarmSide, type Side } from "./alarm";
 
 export interface AlarmBannerProps {
   /** The run's alarms, oldest first (the current or last run's only). */
@@ -23,22 +23,33 @@ export interface AlarmBannerProps {
   compact?: boolean;
   /** Starts folded (tests). */
   defaultDismissed?: boolean;
+  /**
+   * Whether the run used fencing tokens. False hides the grants' token numbers: the lab keeps them
+   * as its own witness, but a run without fencing never showed them to the database.
+   */
+  fencing?: boolean;
 }
 
-/** Earlier alarms listed under the latest one; the rest are counted. */
+/** Other alarms listed under the headline one; the rest are counted. */
 const EARLIER_SHOWN = 6;
 
-export function AlarmBanner({ alarms, total, compact = false, defaultDismissed = false }: AlarmBannerProps) {
+export function AlarmBanner({ alarms, total, compact = false, defaultDismissed = false, fencing }: AlarmBannerProps) {
   const latest = alarms.at(-1);
+  // The headline is the grid's alarm: two holders at once when there was one (the cause, and what
+  // the safety stories ask the room to watch), else the latest of any kind.
+  const shown = markedAlarm(alarms);
   // Folded for one run: the next run's first alarm opens it again.
   const [dismissedRun, setDismissedRun] = useState<number | null>(defaultDismissed && latest ? latest.runId : null);
   const banner = useRef<HTMLDivElement>(null);
   const outOfView = useOutOfView(banner, latest !== undefined && dismissedRun !== latest.runId);
-  if (!latest) return null;
+  if (!latest || !shown) return null;
   const count = Math.max(total ?? 0, alarms.length);
-  const kind = kindOf(latest.violation);
+  const kind = kindOf(shown.violation);
   const words = KIND_WORDS[kind];
-  const sides = sidesOf(latest.violation);
+  const withoutToken = (side: AlarmSide): AlarmSide => (fencing === false ? { ...side, fencingToken: undefined } : side);
+  const [sideA, sideB] = sidesOf(shown.violation);
+  const sides: [AlarmSide, AlarmSide] = [withoutToken(sideA), withoutToken(sideB)];
+  const sameServer = sameServerNote(shown.violation);
 
   if (dismissedRun === latest.runId) {
     return (
@@ -56,7 +67,7 @@ export function AlarmBanner({ alarms, total, compact = false, defaultDismissed =
           <span data-testid="alarm-count">{count}</span> safety violation{count === 1 ? "" : "s"} this run
           <span className="font-normal text-rose-200">
             {" "}
-            · latest: {words.title} ({runTime(latest.atMs)})
+            · {words.title} ({runTime(shown.atMs)})
           </span>
         </p>
         <button type="button" data-testid="alarm-show" onClick={() => setDismissedRun(null)} className="btn btn-ghost px-3 py-1 text-base">
@@ -66,7 +77,7 @@ export function AlarmBanner({ alarms, total, compact = false, defaultDismissed =
     );
   }
 
-  const earlier = alarms.slice(0, -1).reverse();
+  const earlier = alarms.filter((alarm) => alarm !== shown).reverse();
   return (
     <>
       <div
@@ -89,13 +100,18 @@ export function AlarmBanner({ alarms, total, compact = false, defaultDismissed =
           </span>
           <div className="flex min-w-0 flex-1 flex-col">
             <p className={`font-bold uppercase tracking-[0.16em] text-rose-200 ${compact ? "text-xs" : "text-sm"}`}>
-              Safety violation · <span data-testid="alarm-time">{runTime(latest.atMs)}</span> ·{" "}
+              Safety violation · <span data-testid="alarm-time">{runTime(shown.atMs)}</span> ·{" "}
               <span data-testid="alarm-count">{count}</span> so far
             </p>
             <p data-testid="alarm-title" className={`font-black leading-tight text-white ${compact ? "text-xl" : "text-3xl"}`}>
               {words.title}
             </p>
-            <p className={`text-rose-100 ${compact ? "text-sm" : "text-lg"}`}>{latest.violation.detail ?? words.sentence}</p>
+            <p className={`text-rose-100 ${compact ? "text-sm" : "text-lg"}`}>{shown.violation.detail ?? words.sentence}</p>
+            {sameServer && (
+              <p data-testid="alarm-same-server" className={`font-semibold text-amber-100 ${compact ? "text-sm" : "text-lg"}`}>
+                {sameServer}
+              </p>
+            )}
           </div>
           <button
             type="button"
@@ -117,7 +133,7 @@ export function AlarmBanner({ alarms, total, compact = false, defaultDismissed =
         {earlier.length > 0 && (
           <details data-testid="alarm-earlier" className={compact ? "text-sm" : "text-base"}>
             <summary className="cursor-pointer font-semibold text-rose-200">
-              {earlier.length} earlier alarm{earlier.length === 1 ? "" : "s"} this run
+              {earlier.length} other alarm{earlier.length === 1 ? "" : "s"} this run
               {count > alarms.length ? ` (${count - alarms.length} more not kept)` : ""}
             </summary>
             <ul className="mt-1 flex flex-col gap-0.5 font-mono text-rose-100">
@@ -148,7 +164,7 @@ export function AlarmBanner({ alarms, total, compact = false, defaultDismissed =
             <span className="font-black">{words.title}</span>
             <span className="text-rose-200">
               {" "}
-              · {runTime(latest.atMs)} · {count} so far ·{" "}
+              · {runTime(shown.atMs)} · {count} so far ·{" "}
             </span>
             {sides.map((side) => (
               <span key={side.side} className="mr-3 inline-flex items-center gap-1 align-middle">
@@ -225,6 +241,12 @@ function HolderLine({ side, compact }: { side: AlarmSide; compact: boolean }) {
         <span className="font-semibold text-rose-200">{side.role}</span>
         <br />
         on <span className="font-mono font-semibold">{nodeList(side.nodes)}</span>
+        {side.pausedMs !== undefined && (
+          <>
+            {" "}
+            · <span className="font-semibold text-amber-100">paused {(side.pausedMs / 1000).toFixed(1)} s (simulated)</span>
+          </>
+        )}
         {side.fencingToken !== undefined && (
           <>
             {" "}

@@ -46,8 +46,9 @@ describe("AlarmBanner", () => {
     expect(words).toContain("instance 2 · request 2 granted it while A still held it on lock-3, lock-4, lock-5 · fencing token 2");
   });
 
-  it("shows the latest alarm with the server's own words, counts every one and lists the earlier ones", () => {
-    const html = renderToString(<AlarmBanner alarms={[alarm(twoHolders, 2320), alarm(late, 4770)]} total={5} />);
+  it("a run of write alarms shows the latest with the server's own words, counts every one and lists the others", () => {
+    const earlierLate: SafetyViolation = { ...late, at: late.at - 1000, detail: "instance-1/r15 wrote 594 ms after its lock's validity ended; instance-2/r40 held the lock by then" };
+    const html = renderToString(<AlarmBanner alarms={[alarm(earlierLate, 3770), alarm(late, 4770)]} total={5} />);
     const words = text(html);
     expect(words).toContain("A write landed after its lock ran out");
     expect(words).toContain("wrote 1594 ms after its lock's validity ended");
@@ -56,15 +57,53 @@ describe("AlarmBanner", () => {
     // No token without fencing.
     expect(words).not.toContain("fencing token");
     expect(html).toMatch(/data-testid="alarm-count">5</);
-    expect(words).toContain("1 earlier alarm this run (3 more not kept)");
-    expect(words).toContain("t = 2.32 s · Two clients held the lock at once: instance 1 · request 1 / instance 2 · request 2");
+    expect(words).toContain("1 other alarm this run (3 more not kept)");
+    expect(words).toContain("t = 3.77 s · A write landed after its lock ran out: instance 1 · request 15 / instance 2 · request 40");
+  });
+
+  it("restart-without-persistence: the headline is the two-holders alarm the beat asks to watch, not the later token-order one, and no fencing words in a run without fencing", () => {
+    const outOfOrder: SafetyViolation = {
+      ...twoHolders,
+      at: twoHolders.at + 3000,
+      kind: "write-out-of-token-order",
+      detail: "the database took instance-1/r1's write after instance-2/r2's, although instance-1/r1's grant was the older one (grant 1, then 2)",
+    };
+    const html = renderToString(<AlarmBanner alarms={[alarm(twoHolders, 2320), alarm(outOfOrder, 5320)]} fencing={false} />);
+    const words = text(html);
+    expect(html).toContain('data-kind="two-holders"');
+    expect(html).toMatch(/data-testid="alarm-title"[^>]*>Two clients held the lock at once</);
+    expect(html).toMatch(/data-testid="alarm-time">t = 2.32 s</);
+    expect(words).toContain("1 other alarm this run");
+    expect(words).toContain("t = 5.32 s · An older holder's write landed after a newer one's");
+    expect(words).not.toMatch(/fencing/i);
+    const folded = text(renderToString(<AlarmBanner alarms={[alarm(twoHolders, 2320), alarm(outOfOrder, 5320)]} fencing={false} defaultDismissed />));
+    expect(folded).toContain("2 safety violations this run · Two clients held the lock at once (t = 2.32 s)");
+  });
+
+  it("gc-pause: both holders on instance 1 — says which request was paused and that the other is a different request of the same server", () => {
+    const paused: SafetyViolation = {
+      ...late,
+      first: { ...late.first, pausedMs: 2500 },
+      second: { ...late.second, holder: "instance-1/r25" },
+      detail: "instance-1/r15 wrote 1594 ms after its lock's validity ended (a simulated pause held it 2500 ms); instance-1/r25, another request of instance 1, held the lock by then",
+    };
+    const html = renderToString(<AlarmBanner alarms={[alarm(paused, 4770)]} />);
+    const words = text(html);
+    expect(html).toMatch(/data-testid="alarm-same-server"/);
+    expect(words).toContain(
+      "Both are instance 1, but not the same request: request 15 was the paused one (2.5 s); request 25 is a different request of the same server, which took the lock after request 15's had run out. The simulated pause stops one request between its read and its write, not the whole server.",
+    );
+    expect(words).toContain("instance 1 · request 15 wrote late on lock-1, lock-2, lock-3 · paused 2.5 s (simulated)");
+    // Different instances need no such note.
+    expect(renderToString(<AlarmBanner alarms={[alarm(late, 4770)]} />)).not.toContain("alarm-same-server");
   });
 
   it("folds into a one-line count when dismissed", () => {
     const html = renderToString(<AlarmBanner alarms={[alarm(twoHolders, 2320), alarm(late, 4770)]} defaultDismissed />);
     expect(html).toContain('data-state="folded"');
     expect(html).not.toContain('role="alert"');
-    expect(text(html)).toContain("2 safety violations this run · latest: A write landed after its lock ran out (t = 4.77 s)");
+    // Folded, it keeps the headline: the two-holders alarm, the cause of what followed.
+    expect(text(html)).toContain("2 safety violations this run · Two clients held the lock at once (t = 2.32 s)");
     expect(html).toContain('data-testid="alarm-show"');
   });
 });

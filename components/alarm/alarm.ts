@@ -6,7 +6,7 @@
 import type { WireAlarm } from "@/lib/protocol";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { OKABE_ITO } from "../charts/palette";
-import { holderLabel } from "../lock-grid/holder";
+import { holderLabel, parseHolder } from "../lock-grid/holder";
 
 export type Side = "A" | "B";
 
@@ -40,10 +40,11 @@ export const KIND_WORDS: Record<ViolationKind, KindWords> = {
     sentence: "A holder wrote after its lock had expired: it could not know, and nothing stopped the write.",
     roles: { A: "wrote late", B: "held the lock by then" },
   },
+  // Only possible without fencing (with it, the database refuses the write), so no fencing words.
   "write-out-of-token-order": {
-    title: "A write with an older fencing token was accepted",
-    sentence: "The database took a write whose token was older than one it had already accepted.",
-    roles: { A: "wrote with the older token", B: "had the newer token" },
+    title: "An older holder's write landed after a newer one's",
+    sentence: "The database took an older holder's write after a newer holder's: nothing told it which grant came first.",
+    roles: { A: "wrote with the older grant", B: "had written with the newer grant" },
   },
 };
 
@@ -58,6 +59,8 @@ export interface AlarmSide {
   role: string;
   nodes: string[];
   fencingToken?: number;
+  /** A simulated pause held this holder's request that long. */
+  pausedMs?: number;
 }
 
 /** Both holders of a violation, A (`first`) and B (`second`), with their roles in words. */
@@ -70,8 +73,30 @@ export function sidesOf(violation: SafetyViolation): [AlarmSide, AlarmSide] {
     role: words.roles[s],
     nodes: [...v.nodes].sort(byNodeNumber),
     ...(v.fencingToken !== undefined ? { fencingToken: v.fencingToken } : {}),
+    ...(v.pausedMs !== undefined ? { pausedMs: v.pausedMs } : {}),
   });
   return [side("A", violation.first), side("B", violation.second)];
+}
+
+/**
+ * When both holders are requests of one instance, the room asks how a frozen server took the lock:
+ * say which request was held up and that the other is a different request of the same server. Null
+ * when they are different instances (or the holders are not the lab's).
+ */
+export function sameServerNote(violation: SafetyViolation): string | null {
+  const [a, b] = [parseHolder(violation.first.holder), parseHolder(violation.second.holder)];
+  if (a.instance === null || a.instance !== b.instance || a.request === null || b.request === null || a.request === b.request) return null;
+  const paused = violation.first.pausedMs;
+  const what =
+    kindOf(violation) === "write-after-validity"
+      ? `request ${a.request} ${paused !== undefined ? `was the paused one (${formatSeconds(paused)})` : "wrote late"}; request ${b.request} is a different request of the same server, which took the lock after request ${a.request}'s had run out`
+      : `request ${a.request} held the lock first; request ${b.request} is a different request of the same server`;
+  const simulated = paused !== undefined ? " The simulated pause stops one request between its read and its write, not the whole server." : "";
+  return `Both are instance ${a.instance}, but not the same request: ${what}.${simulated}`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type Scenario,
   type ScenarioInput,
 } from "@/lib/scenario";
+import { DATABASE_MODEL } from "../shell/simulated-tag";
 import type { Path } from "./paths";
 
 /**
@@ -87,6 +88,8 @@ export interface GroupDef {
   id: string;
   title: string;
   blurb: string;
+  /** What the lab models here instead of running it for real: the group wears a SIMULATED tag saying so. */
+  simulated?: string;
   fields: readonly FieldDef[];
 }
 
@@ -309,7 +312,8 @@ export const GROUPS: readonly GroupDef[] = [
   {
     id: "db",
     title: "Database",
-    blurb: "The basement: slow, and only so many people fit on the stairs.",
+    blurb: "The basement: slow, and only so many people fit on the stairs. A capacity model, not a real database: these fields are all there is to it.",
+    simulated: DATABASE_MODEL,
     fields: [
       ms("db.readLatencyMs", "Read time", "How long one read takes in the basement when nobody is queueing.", { max: 60_000, step: 50 }),
       ms("db.writeLatencyMs", "Write time", "How long one write takes at the database.", { max: 60_000, step: 10 }),

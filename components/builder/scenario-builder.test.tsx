@@ -204,3 +204,13 @@ describe("import and export", () => {
     expect(importScenarioText(text)).toMatchObject({ ok: true });
   });
 });
+
+describe("what is simulated says so", () => {
+  it("the database group wears a SIMULATED tag and says it is a capacity model; no other group does", () => {
+    const html = render({});
+    const db = html.slice(html.indexOf('data-group="db"'), html.indexOf('data-group="crowd"'));
+    expect(db).toMatch(/data-testid="group-db-simulated"[^>]*>SIMULATED</);
+    expect(text(db)).toContain("A capacity model, not a real database");
+    expect(html.match(/data-testid="group-[a-z]+-simulated"/g)).toEqual(['data-testid="group-db-simulated"']);
+  });
+});

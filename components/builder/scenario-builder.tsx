@@ -8,6 +8,7 @@ import { ChoiceInput, FieldProblems, NumberInput } from "./inputs";
 import { deleteAt, getAt, issuesByField, setAt, type Path } from "./paths";
 import { NodeOptionsEditor } from "./node-options-editor";
 import { ScenarioTransfer } from "./scenario-transfer";
+import { SimulatedTag } from "../shell/simulated-tag";
 
 export interface ScenarioBuilderProps {
   /** The scenario as edited so far; may be partial (missing keys take their defaults) or invalid. */
@@ -98,7 +99,10 @@ export function ScenarioBuilder({ value, onChange, disabled = false, disabledRea
       <fieldset disabled={disabled} className="contents">
         {GROUPS.map((group) => (
           <fieldset key={group.id} data-group={group.id} className="rounded-2xl border-2 border-slate-800 bg-slate-900/40 p-5">
-            <legend className="px-2 text-2xl font-bold">{group.title}</legend>
+            <legend className="px-2 text-2xl font-bold">
+              {group.title}
+              {group.simulated && <SimulatedTag title={group.simulated} testId={`group-${group.id}-simulated`} />}
+            </legend>
             <p className="mb-4 text-lg text-slate-400">{group.blurb}</p>
             <div className="grid grid-cols-1 gap-4 md:grid-cols-2 2xl:grid-cols-3">
               {group.fields.map((field) => (

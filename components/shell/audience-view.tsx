@@ -54,7 +54,7 @@ export function AudienceView() {
         <ConnectionPill status={lab.status} compact />
       </header>
 
-      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmCount(alarms, report)} compact />}
+      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmCount(alarms, report)} fencing={scenario?.fencing} compact />}
 
       <section className="panel flex flex-col gap-2" data-testid="audience-story" aria-label="What is happening">
         <p className="flex items-center gap-2 text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">

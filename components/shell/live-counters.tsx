@@ -3,6 +3,7 @@
  * room to read at a glance. When the run ends the summary shows the report's own totals.
  */
 import type { TickFrame } from "@/lib/report";
+import { DATABASE_MODEL, SimulatedTag } from "./simulated-tag";
 
 export interface CounterTotals {
   requests: number;
@@ -30,7 +31,7 @@ export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFram
   const totals = totalsOf(frames);
   const last = frames.at(-1);
   const busy = last ? last.dbInFlight : 0;
-  const tiles: Array<{ id: string; label: string; value: string; tone?: "bad" | "warn" }> = [
+  const tiles: Array<{ id: string; label: string; value: string; tone?: "bad" | "warn"; simulated?: string }> = [
     { id: "requests", label: "requests", value: fmt(totals.requests) },
     { id: "hits", label: "from cache", value: fmt(totals.hits + totals.stale) },
     { id: "db-reads", label: "DB reads", value: fmt(totals.dbReads), tone: totals.dbReads > 10 ? "warn" : undefined },
@@ -41,6 +42,7 @@ export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFram
       label: last && last.dbQueued > 0 ? `DB now, ${fmt(last.dbQueued)} queued` : "DB queries now",
       value: `${fmt(busy)}/${fmt(dbCapacity)}`,
       tone: busy >= dbCapacity ? "bad" : undefined,
+      simulated: DATABASE_MODEL,
     },
   ];
   return (
@@ -48,14 +50,18 @@ export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFram
       {tiles.map((tile) => (
         <div
           key={tile.id}
-          className={`flex flex-col rounded-xl border px-4 py-2 ${
+          className={`relative flex flex-col rounded-xl border px-4 py-2 ${
             tile.tone === "bad" ? "border-rose-500/60 bg-rose-950/40" : tile.tone === "warn" ? "border-amber-400/50 bg-amber-950/30" : "border-slate-800 bg-slate-900"
           }`}
         >
           <dd data-testid={`counter-${tile.id}`} className="order-1 truncate font-mono text-3xl font-black tabular-nums">
             {tile.value}
           </dd>
-          <dt className="order-2 truncate text-sm text-slate-400 sm:text-base">{tile.label}</dt>
+          <dt className="order-2 truncate text-sm text-slate-400 sm:text-base">
+            {tile.label}
+            {/* Positioned by the tile, so the label's truncation never hides it. */}
+            {tile.simulated && <SimulatedTag title={tile.simulated} size="sm" className="absolute top-1.5 right-2" testId={`counter-${tile.id}-simulated`} />}
+          </dt>
         </div>
       ))}
     </dl>

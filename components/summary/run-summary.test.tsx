@@ -6,7 +6,7 @@ import { RunSummary } from "./run-summary";
 
 function report(overrides: Partial<Report> = {}): Report {
   return {
-    scenario: defaultScenario(),
+    scenario: { ...defaultScenario(), lock: "redlock", waiters: "poll" },
     provenance: { seed: 42, gitSha: "x", versions: {}, cores: 2, startedAt: "2026-01-01T00:00:00.000Z" },
     durationMs: 6000,
     requests: { total: 3000, hits: 2999, misses: 1, staleServed: 0, errors: 0, timeouts: 0 },
@@ -45,7 +45,7 @@ describe("RunSummary", () => {
   it("shows the verdict, the requests with their share, and the cache node's count beside the engine's", () => {
     const html = renderToString(<RunSummary report={report()} />);
     const t = text(html);
-    expect(t).toContain("protected — at most 1 DB read(s) per episode, and 100.0% of clients served.");
+    expect(t).toContain("protected — 1 DB read in the episode, and 100.0% of clients served.");
     expect(html).toMatch(/data-testid="run-verdict" data-tone="protected"/);
     expect(t).toContain("2999 (100.0%)");
     expect(t).toContain("1 (0.0%)");
@@ -95,4 +95,32 @@ describe("RunSummary", () => {
     expect(t).toContain("instance-1/r1 and instance-3/r9 held lock:user:profile:0 at once (t = 2.50 s).");
     expect(t).toContain("two holders at once");
   });
+
+  it("a run that did no work wears the neutral no-result look and says why, never the green one", () => {
+    const nodesAtStart = ["cache", "lock-1", "lock-2", "lock-3", "lock-4", "lock-5"].map((id) => ({ id, role: id === "cache" ? "cache" : "lock", state: id === "lock-5" || id === "cache" ? "up" : "crashed", partitioned: false }));
+    const html = renderToString(
+      <RunSummary
+        report={report({
+          requests: { total: 3000, hits: 0, misses: 0, staleServed: 0, errors: 0, timeouts: 3000 },
+          locks: { ...report().locks, attempts: 900, acquired: 0, failed: 900, contended: 0 },
+          nodesAtStart,
+        })}
+      />,
+    );
+    const t = text(html);
+    expect(html).toMatch(/data-testid="run-verdict" data-tone="no-result" class="[^"]*border-dashed border-zinc-400/);
+    expect(t).toContain("Verdict · No result");
+    expect(t).toContain("NO RESULT — 4 of 5 lock nodes were down before the run (lock-1, lock-2, lock-3, lock-4)");
+    expect(html).not.toMatch(/emerald/);
+  });
+
+  it("tags the database figures SIMULATED and says what the model is", () => {
+    const html = renderToString(<RunSummary report={report()} />);
+    expect(html).toMatch(/data-testid="summary-db-simulated"[^>]*>SIMULATED</);
+    const { readLatencyMs, capacity, queueLimit } = report().scenario.db;
+    expect(text(html)).toContain(`A capacity model, not a real database: each read takes ${readLatencyMs} ms, ${capacity} at a time, and up to ${queueLimit} more wait in line.`);
+    // Plain words only, no report field names.
+    expect(text(html)).not.toMatch(/readsOutsideEpisodes|maxDbReadsPerEpisode|db\.rejected/);
+  });
 });
+

@@ -7,10 +7,12 @@
  */
 import { memo, type ReactNode } from "react";
 import { ticksToCsv } from "@/lib/csv";
+import { plainLabel } from "@/lib/plain-labels";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
 import { roundRows } from "./lock-rounds";
+import { DATABASE_MODEL, SimulatedTag } from "../shell/simulated-tag";
 
 export interface RunSummaryProps {
   report: Report;
@@ -22,8 +24,11 @@ const TONE: Record<VerdictTone, { box: string; mark: string; title: string }> = 
   unsafe: { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Unsafe" },
   stampede: { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Stampede" },
   starved: { box: "border-amber-400 bg-amber-950/40", mark: "!", title: "Spared, but clients starved" },
+  exposed: { box: "border-yellow-300/70 bg-yellow-950/30", mark: "~", title: "Every expiry met the crowd" },
   protected: { box: "border-emerald-500/70 bg-emerald-950/40", mark: "✓", title: "Protected" },
   quiet: { box: "border-slate-600 bg-slate-900/60", mark: "–", title: "Quiet" },
+  // Neither good nor bad: the run proves nothing, so it wears no verdict's colour.
+  "no-result": { box: "border-dashed border-zinc-400 bg-zinc-800/70", mark: "?", title: "No result" },
 };
 
 const LOST_WRITES = { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Writes lost" };
@@ -32,7 +37,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
   const { requests: r, latencyMs: lat, db, locks, writes, scenario: s, runtime } = report;
   const verdict = verdictOf(report);
   // Lost writes outrank a calm read story: the banner turns red even when the reads were fine.
-  const tone = verdict.writesLost && (verdict.tone === "quiet" || verdict.tone === "protected" || verdict.tone === "starved") ? LOST_WRITES : TONE[verdict.tone];
+  const tone = verdict.writesLost && (verdict.tone === "quiet" || verdict.tone === "protected" || verdict.tone === "starved" || verdict.tone === "exposed") ? LOST_WRITES : TONE[verdict.tone];
   const cacheNode = report.nodes.find((n) => n.role === "cache" || n.id === "cache");
   const base = fileName ?? `stampede-lab-${report.provenance.startedAt.replace(/[:.]/g, "-")}-seed${report.provenance.seed}`;
   const served = r.hits + r.misses + r.staleServed;
@@ -84,11 +89,11 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
       )}
 
       <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-5">
-        <Headline label="most DB reads in one episode" value={report.maxDbReadsPerEpisode} tone={verdict.tone === "stampede" ? "bad" : "plain"} testId="headline-max-db-reads" />
-        <Headline label="requests" value={r.total} testId="headline-requests" />
+        <Headline label={plainLabel("maxDbReadsPerEpisode")} value={report.maxDbReadsPerEpisode} tone={verdict.tone === "stampede" ? "bad" : "plain"} testId="headline-max-db-reads" />
+        <Headline label={plainLabel("requests.total")} value={r.total} testId="headline-requests" />
         <Headline label="served a value" value={percent(served, r.total)} tone={served < r.total / 2 ? "bad" : "plain"} testId="headline-served" />
-        <Headline label="latency p99" value={lat.p99 === null ? "—" : `${lat.p99} ms`} testId="headline-p99" />
-        <Headline label="safety violations" value={locks.safetyViolations} tone={locks.safetyViolations > 0 ? "bad" : "plain"} testId="headline-violations" />
+        <Headline label={plainLabel("latencyMs.p99")} value={lat.p99 === null ? "—" : `${lat.p99} ms`} testId="headline-p99" />
+        <Headline label={plainLabel("locks.safetyViolations")} value={locks.safetyViolations} tone={locks.safetyViolations > 0 ? "bad" : "plain"} testId="headline-violations" />
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
@@ -119,7 +124,10 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
           />
         </Card>
 
-        <Card title="Database">
+        <Card title="Database" tag={<SimulatedTag title={DATABASE_MODEL} testId="summary-db-simulated" />}>
+          <p className="text-base leading-snug text-slate-400">
+            A capacity model, not a real database: each read takes {s.db.readLatencyMs} ms, {s.db.capacity} at a time, and up to {s.db.queueLimit} more wait in line.
+          </p>
           <Figures
             rows={[
               ["reads", db.reads],
@@ -127,7 +135,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
               ["peak in flight", `${db.peakInFlight} (capacity ${s.db.capacity})`],
               ["rejected", db.rejected],
               ["timed out", db.timedOut],
-              ["reads outside episodes", db.readsOutsideEpisodes],
+              ["reads outside any episode", db.readsOutsideEpisodes],
               // The safety lab's figures, when the run did protected work (older reports lack them).
               ...(db.lockedWrites || db.staleWritesRejected || db.staleWritesAccepted
                 ? ([
@@ -254,7 +262,7 @@ type FigureRow = [string, ReactNode, string?];
 const VIOLATION_WORDS: Record<ViolationKind, string> = {
   "two-holders": "two holders at once",
   "write-after-validity": "write after the lock ran out",
-  "write-out-of-token-order": "write with an older fencing token",
+  "write-out-of-token-order": "an older holder's write after a newer one's",
 };
 
 /** One violation in a sentence: the server's own words when it gave them. */
@@ -267,7 +275,7 @@ function describeViolation(v: SafetyViolation): string {
     case "write-after-validity":
       return `${v.first.holder} wrote after its lock on ${v.resource} ran out; ${v.second.holder} held it (${at}).`;
     case "write-out-of-token-order":
-      return `${v.first.holder} wrote with an older fencing token than ${v.second.holder} (${at}).`;
+      return `${v.first.holder}'s write landed after ${v.second.holder}'s, although its grant was older (${at}).`;
   }
 }
 
@@ -290,10 +298,13 @@ function Headline({ label, value, tone = "plain", testId }: { label: string; val
   );
 }
 
-function Card({ title, children }: { title: string; children: ReactNode }) {
+function Card({ title, tag, children }: { title: string; tag?: ReactNode; children: ReactNode }) {
   return (
     <div className="flex flex-col gap-2 rounded-2xl border border-slate-800 bg-slate-900/50 px-5 py-4">
-      <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">{title}</h3>
+      <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
+        {title}
+        {tag}
+      </h3>
       {children}
     </div>
   );

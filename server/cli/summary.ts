@@ -18,6 +18,10 @@ export function formatSummary(report: Report): string {
   ];
   const rounds = roundsLine(report);
   if (rounds) lines.push(rounds);
+  const downAtStart = (report.nodesAtStart ?? []).filter((n) => n.state !== "up" || n.partitioned);
+  if (downAtStart.length > 0) {
+    lines.push(`  at start    ${downAtStart.map((n) => `${n.id} ${n.state === "up" ? "cut off" : n.state}`).join(", ")} — before the scenario's own faults`);
+  }
   if (writes.acknowledged + writes.failed > 0) {
     lines.push(`  writes      ${writes.acknowledged} acknowledged, ${writes.persisted} persisted, ${writes.pending} pending, ${writes.lost} LOST, ${writes.failed} failed`);
   }

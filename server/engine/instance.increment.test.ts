@@ -161,9 +161,9 @@ describe("gc-pause: a holder stops past its validity, a second client wins, both
         resource: HOT_LOCK,
         at: 3250,
         kind: "write-after-validity",
-        first: { holder: "instance-1/r1", value: expect.any(String), nodes: ["lock-1", "lock-2", "lock-3", "lock-4", "lock-5"], validUntil: 1000, fencingToken: 1 },
+        first: { holder: "instance-1/r1", value: expect.any(String), nodes: ["lock-1", "lock-2", "lock-3", "lock-4", "lock-5"], validUntil: 1000, fencingToken: 1, pausedMs: 3000 },
         second: { holder: "instance-2/r2", value: expect.any(String), nodes: ["lock-1", "lock-2", "lock-3", "lock-4", "lock-5"], validUntil: 2500, fencingToken: 2 },
-        detail: "instance-1/r1 wrote 2250 ms after its lock's validity ended; instance-2/r2 held the lock by then",
+        detail: "instance-1/r1 wrote 2250 ms after its lock's validity ended (a simulated pause held it 3000 ms); instance-2/r2 held the lock by then",
       },
     ]);
     // The collector announced it as an event, right after the write that caused it.
@@ -283,7 +283,7 @@ describe("a write accepted out of token order while both holders were valid", ()
       kind: "write-out-of-token-order",
       first: { holder: "instance-1/r1", fencingToken: 1 },
       second: { holder: "instance-2/r2", fencingToken: 2 },
-      detail: "the database accepted instance-1/r1's token 1 after instance-2/r2's newer token 2",
+      detail: "the database took instance-1/r1's write after instance-2/r2's, although instance-1/r1's grant was the older one (grant 1, then 2)",
     });
     expect(open.counterAccounting()).toMatchObject({ lostUpdates: 1, staleWritesAccepted: 1 });
     await open.close();

@@ -238,6 +238,9 @@ describe("a preset's node options on the lab's long-lived nodes", () => {
     expect(errorOf(started)).toBeNull();
     const lock3 = () => server!.app.lab.nodeList().find((n) => n.id === "lock-3")!;
     expect(lock3().persistence).toBe("fsync-always");
+    // The page's node list (what the grid's badge reads) follows, though no node event came.
+    const onPage = () => page.nodes.find((n) => n.id === "lock-3")?.persistence;
+    expect(await waitUntil(() => onPage() === "fsync-always", 5000)).toBe(true);
     // Asked of the node itself, not of the manager's bookkeeping.
     const info = await redisCommand(lock3().host, lock3().port, ["INFO", "persistence"], 1000);
     expect(info.kind === "ok" ? info.value : info.message).toMatch(/^aof_enabled:1\r?$/m);
@@ -246,6 +249,7 @@ describe("a preset's node options on the lab's long-lived nodes", () => {
 
     expect(errorOf(await page.send("run:start", { scenario: { durationMs: 300, crowd: { profile: "steady", rps: 1 } } }))).toBeNull();
     expect(lock3().persistence).toBe("none");
+    expect(await waitUntil(() => onPage() === "none", 5000)).toBe(true);
     expect(page.log.some((e) => e.text === "lock-3 persistence set to none for this scenario")).toBe(true);
   });
 });

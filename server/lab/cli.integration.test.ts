@@ -126,6 +126,8 @@ describe("scenario CLI", () => {
     expect(report.maxDbReadsPerEpisode).toBe(1);
     expect(report.scenario.lock).toBe("redlock");
     expect(report.nodes.filter((n) => n.id === "lock-2" || n.id === "lock-4").map((n) => n.state)).toEqual(["crashed", "crashed"]);
+    // The scenario crashed them: at t = 0 every node was up, which is how the verdict tells its faults from a broken world.
+    expect(report.nodesAtStart?.map((n) => `${n.id}:${n.state}`)).toEqual(["cache:up", "lock-1:up", "lock-2:up", "lock-3:up", "lock-4:up", "lock-5:up"]);
     for (const node of report.nodes) {
       expect(node.port).toBeGreaterThanOrEqual(BASE_PORT);
       expect(node.port).toBeLessThan(BASE_PORT + TEST_PORTS_PER_SLOT);

@@ -35,6 +35,8 @@ export interface LabListeners {
   onLog?: (entry: LogEntry) => void;
   onReport?: (runId: number, report: Report) => void;
   onAlarm?: (alarm: LabAlarm) => void;
+  /** A node changed without a node event (its persistence): pages need the node list again. */
+  onNodesChanged?: () => void;
 }
 
 /** Frames kept for a browser that joins mid-run: the charts' whole window at 100 ms ticks. */
@@ -203,6 +205,8 @@ export class LabController {
       }
       await nodes.setPersistence(node.id, wanted(node.id));
       this.appendLog(logEntry.node.persistence({ atMs: 0, node: node.id, persistence: wanted(node.id) }));
+      // The manager sends no node event for it, and the grid's fsync-always badge reads the node list.
+      this.listeners.onNodesChanged?.();
     }
   }
 

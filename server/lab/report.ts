@@ -23,6 +23,8 @@ export function buildReport(input: {
   ticks: TickFrame[];
   notes: LabNote[];
   observed: Report["locks"]["observed"];
+  /** The nodes as the run found them at t = 0; absent from callers that did not record them. */
+  nodesAtStart?: Report["nodesAtStart"];
   /** Each row's counter at t = 0 (lockedWork "increment"); rows absent count from 0. */
   counterStart?: ReadonlyMap<string, number>;
   /** Acknowledged writes not yet persisted, when the caller counted them (the cache-node buffer); else read from the instances. */
@@ -73,6 +75,7 @@ export function buildReport(input: {
       lost: totals.writes.acknowledged - persisted - pending,
     },
     cache: totals.cache,
+    ...(input.nodesAtStart ? { nodesAtStart: input.nodesAtStart } : {}),
     nodes: input.nodes.map((node) => ({
       id: node.id,
       role: node.role,

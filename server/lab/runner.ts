@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { logEntry } from "../../lib/log";
-import type { LabNote, LogEntry, TickFrame } from "../../lib/report";
+import type { LabNote, LogEntry, NodeAtStart, TickFrame } from "../../lib/report";
 import type { NodeFault, Scenario } from "../../lib/scenario";
 import { systemClock, type Clock, type TimerHandle } from "../core/clock";
 import { describeError, LabError } from "../core/errors";
@@ -85,6 +85,8 @@ export class ScenarioRun {
   /** Each row's counter when the run started: lost updates are measured against it. */
   private readonly counterStart = new Map<string, number>();
   private instances: EngineInstance[] = [];
+  /** The nodes as t = 0 found them: the verdict tells a world left broken from the scenario's own faults. */
+  private nodesAtStart: NodeAtStart[] = [];
   private db!: OriginDatabase;
   private observer: LockObserver | null = null;
   private labClient: Redis | null = null;
@@ -198,6 +200,7 @@ export class ScenarioRun {
         ticks: this.ticks,
         notes: this.notes,
         observed: this.observed,
+        nodesAtStart: this.nodesAtStart,
         counterStart: this.counterStart,
         pendingWrites,
         durationMs: Math.round(this.elapsedMs),
@@ -359,6 +362,7 @@ export class ScenarioRun {
       this.note("phase", (atMs) => logEntry.run.note(atMs, `the lock observer sent no reading in 5 s${why}: the lock grid shows the nodes as not read`));
     }
     this.t0 = clock.now();
+    this.nodesAtStart = this.options.nodes.list().map(nodeAtStart);
     this.collector.rebase(this.t0);
     // Each window's reading is taken a moment before it closes, on the observer's own clock.
     this.observer?.startRun(this.t0, OBSERVER_LEAD_MS);
@@ -577,6 +581,11 @@ function describeNodeFaultOptions(fault: NodeFault): string {
   if (fault.delayedRestartMs !== undefined) parts.push(`down at least ${fault.delayedRestartMs} ms`);
   if (fault.instances !== undefined) parts.push(`instance${fault.instances.length > 1 ? "s" : ""} ${fault.instances.join(", ")}`);
   return parts.length > 0 ? ` (${parts.join("; ")})` : "";
+}
+
+function nodeAtStart(node: NodeStatus): NodeAtStart {
+  const cut = node.path?.partitioned ?? false;
+  return { id: node.id, role: node.role, state: node.state, partitioned: cut === true || (Array.isArray(cut) && cut.length > 0) };
 }
 
 function endpointOf(node: NodeStatus): NodeEndpoint {

@@ -258,6 +258,7 @@ export class MetricsCollector {
         break;
       case "instance:resumed":
         if (event.data.expired) this.totals.pauses.outlivedValidity++;
+        this.safety.resumed(event.data.resource, event.data.holder, event.data.pausedMs);
         break;
       case "episode:changed":
       case "safety:violation":

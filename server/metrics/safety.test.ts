@@ -115,7 +115,7 @@ describe("SafetyChecker.written: protected writes (lockedWork increment)", () =>
   it("a write landing at or after validUntil is a write-after-validity naming the holder that took over", () => {
     const s = new SafetyChecker();
     s.acquired(grant({ value: "a", holder: "h1", validUntil: 1000, fencingToken: 1 }));
-    s.acquired(grant({ value: "b", holder: "h2", grantedAt: 1200, validUntil: 2200, nodes: ["lock-3", "lock-4", "lock-5"], fencingToken: 2 }));
+    s.acquired(grant({ value: "b", holder: "h2", instance: 2, grantedAt: 1200, validUntil: 2200, nodes: ["lock-3", "lock-4", "lock-5"], fencingToken: 2 }));
     const found = s.written(write({ at: 3000, staleAccepted: true, highestToken: 2 }));
     expect(found).toEqual([
       {
@@ -134,6 +134,19 @@ describe("SafetyChecker.written: protected writes (lockedWork increment)", () =>
     edge.acquired(grant({ value: "a", holder: "h1", validUntil: 1000 }));
     expect(edge.written(write({ at: 999 }))).toEqual([]);
     expect(edge.written(write({ at: 1000 }))).toHaveLength(1);
+  });
+
+  it("a paused late writer says it was paused, and a successor on the same instance is named as another request of it", () => {
+    const s = new SafetyChecker();
+    s.acquired(grant({ value: "a", holder: "instance-1/r15", validUntil: 1000 }));
+    s.resumed("lock:user:profile:0", "instance-1/r15", 2500);
+    s.acquired(grant({ value: "b", holder: "instance-1/r25", grantedAt: 1200, validUntil: 2200 }));
+    const [found] = s.written(write({ at: 2600 }));
+    expect(found?.first).toMatchObject({ holder: "instance-1/r15", pausedMs: 2500 });
+    expect(found?.second.pausedMs).toBeUndefined();
+    expect(found?.detail).toBe(
+      "instance-1/r15 wrote 1600 ms after its lock's validity ended (a simulated pause held it 2500 ms); instance-1/r25, another request of instance 1, held the lock by then",
+    );
   });
 
   it("a write accepted out of token order while valid names the holder whose newer token the row had", () => {
@@ -181,6 +194,9 @@ describe("MetricsCollector: locked writes, pauses and violation announcements", 
     expect(totals.locks.pauses).toEqual({ taken: 1, outlivedValidity: 1 });
     expect(totals.locks).toMatchObject({ safetyViolations: 1, violationsByKind: { "two-holders": 0, "write-after-validity": 1, "write-out-of-token-order": 0 } });
     expect(seen).toEqual(["lock:acquired", "instance:paused", "instance:resumed", "db:locked-write", "safety:violation", "db:locked-write", "db:locked-write"]);
+    // The violation names the request the pause held, and for how long.
+    expect(totals.violations[0]?.first).toMatchObject({ holder: "h1", pausedMs: 3000 });
+    expect(totals.violations[0]?.detail).toContain("(a simulated pause held it 3000 ms)");
     // An announcement fed back in is not counted twice.
     collector.record(engineEvents.safetyViolation(totals.violations[0]!));
     expect(collector.snapshot().locks.safetyViolations).toBe(1);

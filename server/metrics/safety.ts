@@ -46,6 +46,8 @@ export class SafetyChecker {
   private readonly byToken = new Map<number, GrantRecord>();
   /** The most recent grant per resource: who took over from a late writer. */
   private readonly latest = new Map<string, GrantRecord>();
+  /** Simulated pauses that held a grant's request, by resource and holder: the alarm says which request froze. */
+  private readonly pausedMs = new Map<string, number>();
   readonly violations: SafetyViolation[] = [];
   readonly byKind: Record<ViolationKind, number> = { "two-holders": 0, "write-after-validity": 0, "write-out-of-token-order": 0 };
   maxHoldersAtOnce = 0;
@@ -63,7 +65,7 @@ export class SafetyChecker {
         continue;
       }
       if (grant.scope === "cluster" && other.scope === "cluster") {
-        found.push({ resource: grant.resource, at: grant.grantedAt, first: side(other), second: side(grant) });
+        found.push({ resource: grant.resource, at: grant.grantedAt, first: this.side(other), second: this.side(grant) });
       }
     }
     grants.set(grant.value, { ...grant, releasedAt: null });
@@ -94,11 +96,12 @@ export class SafetyChecker {
         resource: write.resource,
         at: write.at,
         kind: "write-after-validity",
-        first: side(writer),
-        second: side(other),
+        first: this.side(writer),
+        second: this.side(other),
         detail:
           `${writer.holder} wrote ${write.at - writer.validUntil} ms after its lock's validity ended` +
-          (other === writer ? " (nobody else held the lock)" : `; ${other.holder} held the lock by then`),
+          (this.pausedMs.has(pauseKey(writer)) ? ` (a simulated pause held it ${this.pausedMs.get(pauseKey(writer))} ms)` : "") +
+          (other === writer ? " (nobody else held the lock)" : `; ${other.holder}${sameInstance(writer, other) ? `, another request of instance ${writer.instance},` : ""} held the lock by then`),
       };
     } else if (write.staleAccepted) {
       const newer = (write.highestToken !== null ? this.byToken.get(write.highestToken) : undefined) ?? writer;
@@ -106,9 +109,9 @@ export class SafetyChecker {
         resource: write.resource,
         at: write.at,
         kind: "write-out-of-token-order",
-        first: side(writer),
-        second: side(newer),
-        detail: `the database accepted ${writer.holder}'s token ${writer.fencingToken} after ${newer.holder}'s newer token ${write.highestToken}`,
+        first: this.side(writer),
+        second: this.side(newer),
+        detail: `the database took ${writer.holder}'s write after ${newer.holder}'s, although ${writer.holder}'s grant was the older one (grant ${writer.fencingToken}, then ${write.highestToken})`,
       };
     }
     if (!found) return [];
@@ -122,10 +125,29 @@ export class SafetyChecker {
     if (grant) grant.releasedAt = at;
   }
 
+  /** A simulated pause held `holder`'s request, holding `resource`, for `ms`; it runs again now. */
+  resumed(resource: string, holder: string, ms: number): void {
+    const key = pauseKey({ resource, holder });
+    this.pausedMs.set(key, (this.pausedMs.get(key) ?? 0) + ms);
+  }
+
+  private side(grant: GrantRecord): SafetyViolation["first"] {
+    const paused = this.pausedMs.get(pauseKey(grant));
+    return { ...side(grant), ...(paused !== undefined ? { pausedMs: paused } : {}) };
+  }
+
   /** Who a lock value belongs to, for the observer's reading of a node. */
   holderOf(value: string): GrantRecord | undefined {
     return this.byValue.get(value);
   }
+}
+
+function pauseKey(grant: Pick<GrantRecord, "resource" | "holder">): string {
+  return `${grant.resource}\n${grant.holder}`;
+}
+
+function sameInstance(a: GrantRecord, b: GrantRecord): boolean {
+  return a.instance === b.instance && a.holder !== b.holder;
 }
 
 function side(grant: GrantRecord): SafetyViolation["first"] {
