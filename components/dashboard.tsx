@@ -16,6 +16,8 @@ import { readBoot, type BootParams } from "./access/boot";
 import { RoomOverlay } from "./access/room-overlay";
 import { ScenarioBuilder } from "./builder/scenario-builder";
 import { LiveCharts } from "./charts/live-charts";
+import { ComparePanel } from "./compare/compare-panel";
+import { XfetchPanel } from "./compare/xfetch-panel";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
 import { LockGrid } from "./lock-grid/lock-grid";
 import { LockLanes } from "./lock-grid/lock-lanes";
@@ -102,7 +104,7 @@ function LabPage({ boot }: { boot: BootParams }) {
 
   const live = lab.status.kind === "live";
   const player = replay.player;
-  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes, alarms: lab.alarms };
+  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes, alarms: lab.alarms, previous: lab.previousRun };
   const canControl = !player && live && (lab.access?.canControl ?? true);
   const readOnlyReason = player
     ? "Replaying a recording: nothing on this page is live, and the lab cannot be changed from it."
@@ -287,6 +289,7 @@ function LabPage({ boot }: { boot: BootParams }) {
             log: lab.log,
             report: lab.report,
             alarms: lab.alarms,
+            previous: lab.previousRun,
             nodeTimeline:
               timeline.runId === liveRunId && timeline.entries.length > 0
                 ? timeline.entries
@@ -294,7 +297,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   ? [{ atMs: 0, nodes: lab.nodes }]
                   : [],
           }),
-    [player, lab.run, lab.frames, lab.log, lab.report, lab.alarms, lab.nodes, timeline, liveRunId],
+    [player, lab.run, lab.frames, lab.log, lab.report, lab.alarms, lab.previousRun, lab.nodes, timeline, liveRunId],
   );
   const saveRecording = useCallback(() => {
     const fresh = recording && { ...recording, savedAt: new Date().toISOString() };
@@ -543,6 +546,8 @@ function LabPage({ boot }: { boot: BootParams }) {
             </section>
           </div>
           <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
+          <ComparePanel previous={view.previous ?? null} run={view.run} frames={view.frames} report={view.report} />
+          {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
           {view.report && <RunSummary report={view.report} />}
           <EventLogPanel entries={view.log} />
         </div>

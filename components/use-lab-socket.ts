@@ -22,6 +22,7 @@ import {
   type WireNodeEvent,
   type WireRunState,
 } from "@/lib/protocol";
+import type { PreviousRun } from "@/lib/recording";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
 
 export type ConnectionStatus =
@@ -48,6 +49,8 @@ export interface LabSocket {
   report: Report | null;
   /** The current (or last) run's safety alarms, oldest first, at most {@link ALARMS_KEPT}; empty when a new run starts. */
   alarms: WireAlarm[];
+  /** The finished run before the current (or last) one, to compare with it; null until the page has seen one. */
+  previousRun: PreviousRun | null;
   startRun(command: RunStartCommand): Promise<Ack<{ runId: number }>>;
   stopRun(): Promise<Ack<Record<string, never>>>;
   resetLab(): Promise<Ack<Record<string, never>>>;
@@ -82,6 +85,15 @@ export function withAlarm(previous: readonly WireAlarm[], alarm: WireAlarm, run:
   return [...previous.filter((a) => a.runId === alarm.runId), alarm].slice(-ALARMS_KEPT);
 }
 
+/**
+ * The run to compare with while the lab shows `state`: the last finished run the page saw, once
+ * another run has begun; otherwise the one kept so far.
+ */
+export function previousRunFor(kept: PreviousRun | null, lastFinished: PreviousRun | null, state: WireRunState): PreviousRun | null {
+  if (state.status === "idle" || !lastFinished || lastFinished.runId === state.runId) return kept;
+  return lastFinished;
+}
+
 export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const { role = "presenter", token } = options;
   const [status, setStatus] = useState<ConnectionStatus>({ kind: "connecting" });
@@ -93,6 +105,10 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const [log, setLog] = useState<LogEntry[]>([]);
   const [report, setReport] = useState<Report | null>(null);
   const [alarms, setAlarms] = useState<WireAlarm[]>([]);
+  const [previousRun, setPreviousRun] = useState<PreviousRun | null>(null);
+  /** The last run whose report arrived, and the server that ran it: run ids start again after a restart. */
+  const finishedRef = useRef<PreviousRun | null>(null);
+  const serverStartedRef = useRef<number | null>(null);
   const socketRef = useRef<ClientSocket | null>(null);
   const runRef = useRef<WireRunState>({ status: "idle" });
 
@@ -113,6 +129,11 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
         socket.disconnect();
         return;
       }
+      if (serverStartedRef.current !== null && serverStartedRef.current !== hello.serverStartedAt) {
+        finishedRef.current = null;
+        setPreviousRun(null);
+      }
+      serverStartedRef.current = hello.serverStartedAt;
       setStatus({ kind: "live", serverStartedAt: hello.serverStartedAt });
     });
     socket.on("nodes", setNodes);
@@ -125,11 +146,18 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       setReport(history.report);
       // A server older than protocol v3 sends none.
       setAlarms(history.alarms ?? []);
+      const lastFinished = finishedRef.current;
+      setPreviousRun((kept) => previousRunFor(kept, lastFinished, history.state));
+      if (history.report && history.state.status !== "idle") {
+        finishedRef.current = { runId: history.state.runId, meta: history.state.meta, report: history.report };
+      }
     });
     socket.on("lab:state", (state) => {
       const previous = runRef.current;
       runRef.current = state;
       setRun(state);
+      const lastFinished = finishedRef.current;
+      setPreviousRun((kept) => previousRunFor(kept, lastFinished, state));
       if (state.status === "running" && (previous.status !== "running" || previous.runId !== state.runId)) {
         // A new run: its charts start empty.
         setFrames([]);
@@ -149,7 +177,11 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     });
     socket.on("lab:alarm", (alarm) => setAlarms((previous) => withAlarm(previous, alarm, runRef.current)));
     socket.on("lab:log", (entry) => setLog((previous) => [...previous, entry].slice(-MAX_LOG)));
-    socket.on("lab:report", ({ report: finished }) => setReport(finished));
+    socket.on("lab:report", ({ runId, report: finished }) => {
+      const run = runRef.current;
+      finishedRef.current = { runId, meta: run.status !== "idle" && run.runId === runId ? run.meta : {}, report: finished };
+      setReport(finished);
+    });
     socket.on("node:event", (event) => setEvents((previous) => [event, ...previous].slice(0, MAX_EVENTS)));
     socket.on("connect_error", (error) =>
       setStatus({ kind: "error", message: `Cannot reach the lab server (${error.message}); retrying…` }),
@@ -208,6 +240,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     log,
     report,
     alarms,
+    previousRun,
     startRun,
     stopRun,
     resetLab,
