@@ -71,6 +71,7 @@ describe("xfetchTheory", () => {
     const long = xfetchTheory({ ...PRESET, lifetimeMs: 1_000_000 });
     expect(long.meanLeadMs).toBeCloseTo(200 * (Math.log(80) + EULER_GAMMA), 3); // 992 ms
     expect(long.medianLeadMs).toBeCloseTo(200 * (Math.log(80) - Math.log(Math.log(2))), 3);
+    expect(long.sdLeadMs).toBeCloseTo((200 * Math.PI) / Math.sqrt(6), 2); // 257 ms
     // A 2 s value cannot be refreshed before it was written: that trims about a·e^(−L/s)·(L − mean) ≈ 4 ms.
     expect(theory.meanLeadMs).toBeLessThan(long.meanLeadMs);
     expect(long.meanLeadMs - theory.meanLeadMs).toBeLessThan(5);
@@ -115,6 +116,8 @@ describe("xfetchTheory against a seeded simulation of the engine's own rule", ()
       expect(Math.abs(share(sim.leads, (lead) => lead <= tau) - leadCdf(PRESET, tau)), `P(T ≤ ${tau})`).toBeLessThan(0.03);
     }
     expect(Math.abs(mean(sim.leads) - theory.meanLeadMs)).toBeLessThan(16);
+    const sd = Math.sqrt(mean(sim.leads.map((lead) => (lead - mean(sim.leads)) ** 2)));
+    expect(Math.abs(sd - theory.sdLeadMs)).toBeLessThan(15);
     // Redlock lets one volunteer through.
     expect(sim.recomputes.every((n) => n === 1)).toBe(true);
   });

@@ -53,6 +53,8 @@ export interface XfetchTheory {
   modeLeadMs: number;
   /** The mean lead, ms (counting 0 for a value that expires with no early refresh). */
   meanLeadMs: number;
+  /** How much the lead varies from cycle to cycle, ms (standard deviation; π·β·δ/√6 for a long-lived value). */
+  sdLeadMs: number;
   /** The median lead, ms; null when the value more often expires with no early refresh. */
   medianLeadMs: number | null;
   /** The chance that no request refreshes early and the value expires (an episode). */
@@ -81,9 +83,12 @@ export function xfetchTheory(inputs: XfetchInputs): XfetchTheory {
   // Beyond s·(ln a + 50) there is e^(−50) of the law left: integrate up to there, not up to L.
   const upper = Math.min(L, s * (Math.max(0, Math.log(a)) + 50));
   const meanLeadMs = simpson((tau) => 1 - Math.exp(-cumulative(r, s, L, tau)), 0, upper);
+  // E[T²] = ∫ 2τ·P(T > τ) dτ.
+  const secondMoment = simpson((tau) => 2 * tau * (1 - Math.exp(-cumulative(r, s, L, tau))), 0, upper);
+  const sdLeadMs = Math.sqrt(Math.max(0, secondMoment - meanLeadMs * meanLeadMs));
   // P(T ≤ τ) = 1/2 ⇔ Λ(τ) = ln 2 ⇔ e^(−τ/s) = ln 2 / a + e^(−L/s).
   const medianLeadMs = pExpiresFirst >= 0.5 ? null : Math.min(L, -s * Math.log(Math.log(2) / a + Math.exp(-L / s)));
-  return { scaleMs: s, load: a, modeLeadMs, meanLeadMs, medianLeadMs, pExpiresFirst, recomputesPerCycle: recomputes(inputs, upper) };
+  return { scaleMs: s, load: a, modeLeadMs, meanLeadMs, sdLeadMs, medianLeadMs, pExpiresFirst, recomputesPerCycle: recomputes(inputs, upper) };
 }
 
 /**

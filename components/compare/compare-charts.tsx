@@ -124,6 +124,7 @@ export const CompareCharts = memo(function CompareCharts({ rows, order, labels, 
                           connectNulls={false}
                           isAnimationActive={false}
                           className="compare-line-previous"
+                          legendType="plainline"
                         />,
                         <Line
                           key={`b-${series.field}`}
@@ -136,6 +137,7 @@ export const CompareCharts = memo(function CompareCharts({ rows, order, labels, 
                           connectNulls={false}
                           isAnimationActive={false}
                           className="compare-line-current"
+                          legendType="plainline"
                         />,
                       ])}
                     </LineChart>

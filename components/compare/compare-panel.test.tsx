@@ -105,7 +105,8 @@ describe("XfetchPanel", () => {
     expect(t).toContain("r = 400 requests/s");
     // β·δ·ln(r·β·δ) = 200 · ln 80 ≈ 876 ms; the mean, on a 2 s life, ≈ 987 ms.
     expect(t).toMatch(/most likely 876 ms \(β·δ·ln\(r·β·δ\)\)\s?, on average 987 ms/);
-    expect(t).toMatch(/on average 925 ms \(2 refreshes, to the 100 ms tick\)/);
+    expect(t).toMatch(/on average 987 ms \(± 246 ms from cycle to cycle\)/);
+    expect(t).toMatch(/on average 925 ms \(2 refreshes, 900 ms to 950 ms, to the 100 ms tick\)/);
     expect(t).toMatch(/under 1 in a million/);
     expect(t).toMatch(/0 episodes in 2 cycles/);
     expect(html).toMatch(/data-testid="xfetch-expected-recomputes"[^>]*>.*?>1</);

@@ -62,7 +62,8 @@ export const XfetchPanel = memo(function XfetchPanel({ scenario, report, label }
             {theory ? (
               <>
                 most likely <Figure>{ms(theory.modeLeadMs)}</Figure>{" "}
-                <span className="text-slate-400">(β·δ·ln(r·β·δ))</span>, on average <Figure>{ms(theory.meanLeadMs)}</Figure>
+                <span className="text-slate-400">(β·δ·ln(r·β·δ))</span>, on average <Figure>{ms(theory.meanLeadMs)}</Figure>{" "}
+                <span className="text-slate-400">(± {ms(theory.sdLeadMs)} from cycle to cycle)</span>
               </>
             ) : (
               "—"
@@ -77,7 +78,9 @@ export const XfetchPanel = memo(function XfetchPanel({ scenario, report, label }
               <>
                 on average <Figure>{ms(measured.meanLeadMs)}</Figure>{" "}
                 <span className="text-slate-400">
-                  ({measured.leadsMs.length} refresh{measured.leadsMs.length === 1 ? "" : "es"}, to the {measured.resolutionMs} ms tick)
+                  ({measured.leadsMs.length} refresh{measured.leadsMs.length === 1 ? "" : "es"}
+                  {measured.leadsMs.length > 1 ? `, ${ms(Math.min(...measured.leadsMs))} to ${ms(Math.max(...measured.leadsMs))}` : ""}, to the{" "}
+                  {measured.resolutionMs} ms tick)
                 </span>
               </>
             )}
