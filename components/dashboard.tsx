@@ -546,7 +546,8 @@ function LabPage({ boot }: { boot: BootParams }) {
             </section>
           </div>
           <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
-          <ComparePanel previous={view.previous ?? null} run={view.run} frames={view.frames} report={view.report} />
+          {/* A replay opens its own comparison, closed; the live one stays as the presenter left it. */}
+          <ComparePanel key={player ? "replay" : "live"} previous={view.previous ?? null} run={view.run} frames={view.frames} report={view.report} />
           {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
           {view.report && <RunSummary report={view.report} />}
           <EventLogPanel entries={view.log} />
