@@ -44,12 +44,12 @@ const CHARTS: Record<ChartId, ChartDef> = {
     ],
   },
   "hit-ratio": { title: "Hit ratio", unit: "%", series: [{ field: "hitPct", name: "hit ratio", color: OKABE_ITO.bluishGreen }], domain: [0, 100] },
-  "db-reads": { title: "Database reads per second", unit: "reads/s", series: [{ field: "dbReads", name: "reads", color: SERIES_ORANGE }] },
+  "db-reads": { title: "Database reads per window", unit: "reads", series: [{ field: "dbReads", name: "reads", color: SERIES_ORANGE }] },
   "db-inflight": { title: "Database queries in flight", unit: "queries", series: [{ field: "dbInFlight", name: "in flight", color: SERIES_SKY_BLUE }] },
   latency: { title: "Latency p99, ms (answered requests)", unit: "ms", series: [{ field: "p99", name: "p99", color: SERIES_ORANGE }] },
   locks: {
-    title: "Lock grants and failures per second",
-    unit: "/s",
+    title: "Lock grants and failures per window",
+    unit: "",
     series: [
       { field: "lockAcquired", name: "acquired", color: OKABE_ITO.bluishGreen },
       { field: "lockFailed", name: "failed", color: OKABE_ITO.vermillion },
@@ -75,7 +75,7 @@ export const CompareCharts = memo(function CompareCharts({ rows, order, labels, 
     <div data-testid="compare-charts" className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
       {order.map((id) => {
         const chart = CHARTS[id];
-        const unitOf = (value: unknown) => (value === null || value === undefined ? "—" : `${Math.round(Number(value) * 10) / 10} ${chart.unit}`);
+        const unitOf = (value: unknown) => (value === null || value === undefined ? "—" : `${Math.round(Number(value) * 10) / 10}${chart.unit ? ` ${chart.unit}` : ""}`);
         return (
           <figure
             key={id}

@@ -4,7 +4,7 @@ import type { Report } from "@/lib/report";
 import { parseScenario, type Scenario } from "@/lib/scenario";
 import { emptyFrame } from "@/lib/testing/frames";
 import type { ChartRow } from "../charts/chart-data";
-import { chartOrder, formatDifference, pairedRows, pairRows, runLabels, scenarioChanges, summaryRows, type ComparedRun } from "./compare-data";
+import { chartOrder, formatDifference, pairedRows, pairRows, rowsWithCounts, runLabels, scenarioChanges, summaryRows, type ComparedRun } from "./compare-data";
 
 function beat(presetId: string, n: number): Scenario {
   const parsed = parseScenario(presetScenario(findPreset(presetId)!, n));
@@ -109,8 +109,8 @@ describe("pairRows", () => {
   it("pairs a live run's frames as the live charts convert them: answered and failed are the outcome sums", () => {
     const frames = [emptyFrame(0, { hits: 3, misses: 1, errors: 2, timeouts: 1, dbReads: 1 }), emptyFrame(100, { hits: 5 })];
     const paired = pairedRows(run({ frames }), run({ runId: 2, frames: frames.slice(0, 1) }));
-    // Per second at a 100 ms tick.
-    expect(paired[0]).toMatchObject({ s: 0, a_served: 40, a_failed: 30, b_served: 40, a_dbReads: 10 });
+    // Requests per second at a 100 ms tick; DB reads as the window's count.
+    expect(paired[0]).toMatchObject({ s: 0, a_served: 40, a_failed: 30, b_served: 40, a_dbReads: 1 });
     expect(paired[1]).toMatchObject({ s: 0.1, a_served: 50 });
     expect(paired[1]!.b_served).toBeUndefined();
   });
@@ -156,5 +156,18 @@ describe("summaryRows", () => {
     expect(rows.map((r) => r.id)).toEqual(["db-reads", "episodes", "errors", "p99", "violations", "lost-writes"]);
     expect(rows.every((r) => r.current === null && r.difference === null)).toBe(true);
     expect(formatDifference(rows[3]!)).toBe("—");
+  });
+});
+
+describe("rowsWithCounts", () => {
+  it("counts DB reads, grants and lock failures per window, summing the frames a long run merges", () => {
+    const frames = Array.from({ length: 1200 }, (_, i) => emptyFrame(i * 100, { dbReads: i === 3 ? 1 : 0, lockAcquired: i % 2, lockFailed: i === 5 ? 2 : 0 }));
+    const rows = rowsWithCounts(frames, 100);
+    // 1,200 windows thin to 600 rows of two windows each.
+    expect(rows).toHaveLength(600);
+    expect(rows[1]).toMatchObject({ s: 0.2, dbReads: 1, lockAcquired: 1, lockFailed: 0 });
+    expect(rows[2]).toMatchObject({ s: 0.4, dbReads: 0, lockAcquired: 1, lockFailed: 2 });
+    expect(rows.reduce((sum, r) => sum + r.dbReads, 0)).toBe(1);
+    expect(rows.reduce((sum, r) => sum + r.lockAcquired, 0)).toBe(600);
   });
 });

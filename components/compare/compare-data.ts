@@ -8,7 +8,7 @@ import { findPreset } from "@/lib/presets";
 import type { RunMeta } from "@/lib/protocol";
 import type { Report, TickFrame } from "@/lib/report";
 import type { Scenario } from "@/lib/scenario";
-import { toChartRows, type ChartRow } from "../charts/chart-data";
+import { inTimeOrder, toChartRows, type ChartRow } from "../charts/chart-data";
 
 /** One run as the comparison sees it: live (frames still arriving, no report yet) or finished. */
 export interface ComparedRun {
@@ -121,12 +121,33 @@ function valueOf(row: ChartRow, field: PairedField): number | null {
   }
 }
 
-/** Both runs' frames as chart rows (the live charts' own conversion), paired. */
+/** Both runs' frames as chart rows (the live charts' own conversion, with counts where the stories count), paired. */
 export function pairedRows(previous: ComparedRun, current: ComparedRun): PairedRow[] {
   return pairRows(
-    { rows: toChartRows(previous.frames, previous.scenario.tickMs), tickMs: previous.scenario.tickMs },
-    { rows: toChartRows(current.frames, current.scenario.tickMs), tickMs: current.scenario.tickMs },
+    { rows: rowsWithCounts(previous.frames, previous.scenario.tickMs), tickMs: previous.scenario.tickMs },
+    { rows: rowsWithCounts(current.frames, current.scenario.tickMs), tickMs: current.scenario.tickMs },
   );
+}
+
+/** toChartRows' own limit on rows per run. */
+const MAX_POINTS = 600;
+
+/**
+ * The chart rows with DB reads, lock grants and lock failures as counts per window, not rates: the
+ * stories speak in counts ("one DB read"), and a rate turns one read into a spike of 10/s. Counts
+ * are summed over the same groups of frames the rows merge.
+ */
+export function rowsWithCounts(frames: readonly TickFrame[], tickMs: number): ChartRow[] {
+  const rows = toChartRows(frames, tickMs, MAX_POINTS);
+  const ordered = inTimeOrder(frames);
+  const group = Math.max(1, Math.ceil(ordered.length / MAX_POINTS));
+  const counts = new Map<number, Pick<ChartRow, "dbReads" | "lockAcquired" | "lockFailed">>();
+  for (let i = 0; i < ordered.length; i += group) {
+    const slice = ordered.slice(i, i + group);
+    const sum = (pick: (f: TickFrame) => number) => slice.reduce((total, f) => total + pick(f), 0);
+    counts.set(slice[0]!.t / 1000, { dbReads: sum((f) => f.dbReads), lockAcquired: sum((f) => f.lockAcquired), lockFailed: sum((f) => f.lockFailed) });
+  }
+  return rows.map((row) => ({ ...row, ...counts.get(row.s) }));
 }
 
 interface RunRows {
