@@ -571,7 +571,11 @@ describe("dashboard", () => {
     await expect.poll(() => chart.getAttribute("data-points"), { timeout: UI_TIMEOUT_MS }).toBe(String(windows));
     await expect.poll(() => chart.locator(".compare-line-previous path.recharts-curve").count(), { timeout: UI_TIMEOUT_MS }).toBe(1);
     expect(await chart.locator(".compare-line-current path.recharts-curve").count()).toBe(1);
-    expect(await chart.locator(".recharts-legend-item-text").allTextContents()).toEqual(["reads · beat 1", "reads · beat 2"]);
+    // The legend carries each run's total: the one read is there even under the stampede's hundreds.
+    expect(await chart.locator(".recharts-legend-item-text").allTextContents()).toEqual([
+      `reads · beat 1 · ${first.report.db.reads.toLocaleString("en")} in all`,
+      `reads · beat 2 · ${second.report.db.reads.toLocaleString("en")} in all`,
+    ]);
     expect(await page.locator('[data-testid^="compare-chart-"]').count()).toBe(6);
   }, 90_000);
 

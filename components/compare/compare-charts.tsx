@@ -8,13 +8,15 @@ import { memo, useMemo, type ReactElement } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ChartId } from "@/lib/charts";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_ORANGE, SERIES_SKY_BLUE, SERIES_YELLOW } from "../charts/palette";
-import type { PairedField, PairedRow, RunLabel } from "./compare-data";
+import { COUNTED_FIELDS, type CountedField, type PairedField, type PairedRow, type RunLabel } from "./compare-data";
 
 export interface CompareChartsProps {
   rows: readonly PairedRow[];
   /** The charts to draw, in this order. */
   order: readonly ChartId[];
   labels: { previous: RunLabel; current: RunLabel };
+  /** Each run's totals of the fields counted per window, for the legends ("reads · beat 2 · 1 in all"). */
+  totals: { previous: Record<CountedField, number>; current: Record<CountedField, number> };
   /** This run's database capacity, drawn on the in-flight chart. */
   dbCapacity: number;
   /** Chart height in px. @default 260 */
@@ -68,7 +70,12 @@ const formatSeconds = (s: number) => `${Math.round(s * 10) / 10} s`;
 const formatTooltipLabel = (s: unknown) => `t = ${Math.round(Number(s) * 10) / 10} s`;
 
 /** Both runs' lines, one chart per id: the earlier run muted and dashed, so this run reads first. */
-export const CompareCharts = memo(function CompareCharts({ rows, order, labels, dbCapacity, height = 260 }: CompareChartsProps) {
+export const CompareCharts = memo(function CompareCharts({ rows, order, labels, totals, dbCapacity, height = 260 }: CompareChartsProps) {
+  // A count per window hides a run's one read under the other's hundreds: the legend says the total.
+  const named = (series: Series, label: RunLabel, runTotals: Record<CountedField, number>) =>
+    (COUNTED_FIELDS as readonly PairedField[]).includes(series.field)
+      ? `${series.name} · ${label.short} · ${runTotals[series.field as CountedField].toLocaleString("en")} in all`
+      : `${series.name} · ${label.short}`;
   const lastS = Math.max(rows.at(-1)?.s ?? 0, 1);
   const xDomain = useMemo(() => [0, lastS] as const, [lastS]);
   return (
@@ -114,7 +121,7 @@ export const CompareCharts = memo(function CompareCharts({ rows, order, labels, 
                         <Line
                           key={`a-${series.field}`}
                           dataKey={`a_${series.field}`}
-                          name={`${series.name} · ${labels.previous.short}`}
+                          name={named(series, labels.previous, totals.previous)}
                           type="stepAfter"
                           stroke={series.color}
                           strokeOpacity={0.5}
@@ -129,7 +136,7 @@ export const CompareCharts = memo(function CompareCharts({ rows, order, labels, 
                         <Line
                           key={`b-${series.field}`}
                           dataKey={`b_${series.field}`}
-                          name={`${series.name} · ${labels.current.short}`}
+                          name={named(series, labels.current, totals.current)}
                           type="stepAfter"
                           stroke={series.color}
                           strokeWidth={3.5}

@@ -4,7 +4,7 @@ import type { Report } from "@/lib/report";
 import { parseScenario, type Scenario } from "@/lib/scenario";
 import { emptyFrame } from "@/lib/testing/frames";
 import type { ChartRow } from "../charts/chart-data";
-import { chartOrder, formatDifference, pairedRows, pairRows, rowsWithCounts, runLabels, scenarioChanges, summaryRows, type ComparedRun } from "./compare-data";
+import { chartOrder, formatDifference, pairedRows, pairRows, rowsWithCounts, runLabels, runTotals, scenarioChanges, summaryRows, type ComparedRun } from "./compare-data";
 
 function beat(presetId: string, n: number): Scenario {
   const parsed = parseScenario(presetScenario(findPreset(presetId)!, n));
@@ -169,5 +169,6 @@ describe("rowsWithCounts", () => {
     expect(rows[2]).toMatchObject({ s: 0.4, dbReads: 0, lockAcquired: 1, lockFailed: 2 });
     expect(rows.reduce((sum, r) => sum + r.dbReads, 0)).toBe(1);
     expect(rows.reduce((sum, r) => sum + r.lockAcquired, 0)).toBe(600);
+    expect(runTotals(frames)).toEqual({ dbReads: 1, lockAcquired: 600, lockFailed: 2 });
   });
 });

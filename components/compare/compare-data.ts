@@ -129,6 +129,21 @@ export function pairedRows(previous: ComparedRun, current: ComparedRun): PairedR
   );
 }
 
+/** The fields drawn as counts per window, whose run totals the legends carry. */
+export const COUNTED_FIELDS = ["dbReads", "lockAcquired", "lockFailed"] as const satisfies readonly PairedField[];
+export type CountedField = (typeof COUNTED_FIELDS)[number];
+
+/** A run's totals of the counted fields, summed over its frames so far (the running total). */
+export function runTotals(frames: readonly TickFrame[]): Record<CountedField, number> {
+  const totals = { dbReads: 0, lockAcquired: 0, lockFailed: 0 };
+  for (const frame of inTimeOrder(frames)) {
+    totals.dbReads += frame.dbReads;
+    totals.lockAcquired += frame.lockAcquired;
+    totals.lockFailed += frame.lockFailed;
+  }
+  return totals;
+}
+
 /** toChartRows' own limit on rows per run. */
 const MAX_POINTS = 600;
 

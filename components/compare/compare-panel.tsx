@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { WireRunState } from "@/lib/protocol";
 import type { PreviousRun } from "@/lib/recording";
 import type { Report, TickFrame } from "@/lib/report";
-import { chartOrder, pairedRows, runLabels, scenarioChanges, type ComparedRun } from "./compare-data";
+import { chartOrder, pairedRows, runLabels, runTotals, scenarioChanges, type ComparedRun } from "./compare-data";
 import { CompareCharts } from "./compare-charts";
 import { CompareSummary } from "./compare-summary";
 import { XfetchPanel } from "./xfetch-panel";
@@ -43,11 +43,17 @@ export function ComparePanel({ previous, run, frames, report, initiallyOpen = fa
       frames: previous.report.ticks,
       report: previous.report,
     };
-    const now: ComparedRun = { runId: run.runId > 0 ? run.runId : null, meta: run.meta, scenario: run.scenario, frames: shownFrames, report };
+    // A finished run's report holds every tick, even those a page that joined late never saw.
+    const complete = report && report.ticks.length >= shownFrames.length ? report.ticks : shownFrames;
+    const now: ComparedRun = { runId: run.runId > 0 ? run.runId : null, meta: run.meta, scenario: run.scenario, frames: complete, report };
     return { before, now, labels: runLabels(before, now) };
   }, [previous, run, shownFrames, report]);
 
   const rows = useMemo(() => (open && pair ? pairedRows(pair.before, pair.now) : []), [open, pair]);
+  const totals = useMemo(
+    () => (open && pair ? { previous: runTotals(pair.before.frames), current: runTotals(pair.now.frames) } : null),
+    [open, pair],
+  );
   const order = useMemo(() => chartOrder(run.status === "idle" ? {} : run.meta), [run]);
   const changes = useMemo(() => (pair ? scenarioChanges(pair.before.scenario, pair.now.scenario) : []), [pair]);
 
@@ -93,7 +99,7 @@ export function ComparePanel({ previous, run, frames, report, initiallyOpen = fa
               {changes.join(" · ")}
             </p>
           )}
-          <CompareCharts rows={rows} order={order} labels={labels} dbCapacity={pair.now.scenario.db.capacity} />
+          {totals && <CompareCharts rows={rows} order={order} labels={labels} totals={totals} dbCapacity={pair.now.scenario.db.capacity} />}
           <CompareSummary previous={pair.before.report!} current={pair.now.report} labels={labels} />
           {pair.before.scenario.xfetchBeta > 0 && (
             <XfetchPanel scenario={pair.before.scenario} report={pair.before.report} label={labels.previous.full} />
