@@ -18,50 +18,53 @@ const JUDGEMENT_LOOK = { better: "text-emerald-300", worse: "text-rose-300" } as
 export function CompareSummary({ previous, current, labels }: CompareSummaryProps) {
   const rows = summaryRows(previous, current);
   return (
-    <table data-testid="compare-summary" className="w-full border-collapse text-lg">
-      <caption className="sr-only">The two runs&apos; figures and the difference</caption>
-      <thead>
-        <tr className="text-left align-bottom text-sm font-semibold uppercase tracking-wider text-slate-400">
-          <th scope="col" className="py-2 pr-4 font-semibold">
-            figure
-          </th>
-          <th scope="col" className="py-2 pr-4 text-right font-semibold" data-testid="compare-column-previous">
-            <span className="block normal-case tracking-normal text-base text-slate-400">{labels.previous.full}</span>
-            <span className="block normal-case tracking-normal text-sm text-slate-500">{verdictWord(previous)}</span>
-          </th>
-          <th scope="col" className="py-2 pr-4 text-right font-semibold" data-testid="compare-column-current">
-            <span className="block normal-case tracking-normal text-base text-slate-100">{labels.current.full}</span>
-            <span className="block normal-case tracking-normal text-sm text-slate-500">{current ? verdictWord(current) : "running…"}</span>
-          </th>
-          <th scope="col" className="py-2 text-right font-semibold">
-            difference
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.id} data-testid={`compare-row-${row.id}`} className="border-t border-slate-800">
-            <th scope="row" className="py-1.5 pr-4 text-left font-normal text-slate-300">
-              {row.label}
+    // On a phone the four columns scroll inside their box, not the page.
+    <div className="overflow-x-auto">
+      <table data-testid="compare-summary" className="w-full min-w-[36rem] border-collapse text-lg">
+        <caption className="sr-only">The two runs&apos; figures and the difference</caption>
+        <thead>
+          <tr className="text-left align-bottom text-sm font-semibold uppercase tracking-wider text-slate-400">
+            <th scope="col" className="py-2 pr-4 font-semibold">
+              figure
             </th>
-            <td data-run="previous" className="py-1.5 pr-4 text-right font-mono text-xl tabular-nums text-slate-400">
-              {formatFigure(row.previous, row.unit)}
-            </td>
-            <td data-run="current" className="py-1.5 pr-4 text-right font-mono text-xl font-bold tabular-nums">
-              {current ? formatFigure(row.current, row.unit) : <span className="text-base font-normal text-slate-500">after the run</span>}
-            </td>
-            <td
-              data-run="difference"
-              data-judgement={row.judgement ?? undefined}
-              className={`py-1.5 text-right font-mono text-xl tabular-nums ${row.judgement ? JUDGEMENT_LOOK[row.judgement] : "text-slate-300"}`}
-            >
-              {formatDifference(row)}
-              {row.judgement && <span className="ml-2 font-sans text-sm">{row.judgement}</span>}
-            </td>
+            <th scope="col" className="py-2 pr-4 text-right font-semibold" data-testid="compare-column-previous">
+              <span className="block normal-case tracking-normal text-base text-slate-400">{labels.previous.full}</span>
+              <span className="block normal-case tracking-normal text-sm text-slate-500">{verdictWord(previous)}</span>
+            </th>
+            <th scope="col" className="py-2 pr-4 text-right font-semibold" data-testid="compare-column-current">
+              <span className="block normal-case tracking-normal text-base text-slate-100">{labels.current.full}</span>
+              <span className="block normal-case tracking-normal text-sm text-slate-500">{current ? verdictWord(current) : "running…"}</span>
+            </th>
+            <th scope="col" className="py-2 text-right font-semibold">
+              difference
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-testid={`compare-row-${row.id}`} className="border-t border-slate-800">
+              <th scope="row" className="py-1.5 pr-4 text-left font-normal text-slate-300">
+                {row.label}
+              </th>
+              <td data-run="previous" className="py-1.5 pr-4 text-right font-mono text-xl tabular-nums text-slate-400">
+                {formatFigure(row.previous, row.unit)}
+              </td>
+              <td data-run="current" className="py-1.5 pr-4 text-right font-mono text-xl font-bold tabular-nums">
+                {current ? formatFigure(row.current, row.unit) : <span className="text-base font-normal text-slate-500">after the run</span>}
+              </td>
+              <td
+                data-run="difference"
+                data-judgement={row.judgement ?? undefined}
+                className={`py-1.5 text-right font-mono text-xl tabular-nums ${row.judgement ? JUDGEMENT_LOOK[row.judgement] : "text-slate-300"}`}
+              >
+                {formatDifference(row)}
+                {row.judgement && <span className="ml-2 font-sans text-sm">{row.judgement}</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
