@@ -16,11 +16,12 @@ function run(overrides: Partial<ComparedRun> = {}): ComparedRun {
   return { runId: 1, meta: {}, scenario: beat("saturday-morning", 1), frames: [], report: null, ...overrides };
 }
 
+/** The fields the pairing reads; a row of the live charts carries more. */
 function row(s: number, dbReads: number, hitPct: number | null = 100): ChartRow {
   return {
     s, hit: 0, stale: 0, miss: 0, error: 0, timeout: 0, hitPct, dbReads, dbReadsFailed: 0, dbRunning: 0, dbQueued: 0, dbInFlight: 0,
     p50: null, p99: null, lockAttempts: 0, lockAcquired: 0, lockContended: 0, lockFailed: 0,
-  };
+  } as ChartRow;
 }
 
 function report(overrides: { reads?: number; episodes?: number; errors?: number; p99?: number | null; violations?: number; lostUpdates?: number; writesLost?: number; hits?: number } = {}): Report {
