@@ -15,9 +15,9 @@ import { AlarmBanner } from "./alarm/alarm-banner";
 import { readBoot, type BootParams } from "./access/boot";
 import { RoomOverlay } from "./access/room-overlay";
 import { ScenarioBuilder } from "./builder/scenario-builder";
-import { LiveCharts } from "./charts/live-charts";
 import { ComparePanel } from "./compare/compare-panel";
 import { XfetchPanel } from "./compare/xfetch-panel";
+import { LiveCharts } from "./charts/live-charts";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
 import { LockGrid } from "./lock-grid/lock-grid";
 import { LockLanes } from "./lock-grid/lock-lanes";
@@ -546,10 +546,10 @@ function LabPage({ boot }: { boot: BootParams }) {
             </section>
           </div>
           <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
+          {view.report && <RunSummary report={view.report} />}
+          {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
           {/* A replay opens its own comparison, closed; the live one stays as the presenter left it. */}
           <ComparePanel key={player ? "replay" : "live"} previous={view.previous ?? null} run={view.run} frames={view.frames} report={view.report} />
-          {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
-          {view.report && <RunSummary report={view.report} />}
           <EventLogPanel entries={view.log} />
         </div>
       )}

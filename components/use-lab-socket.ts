@@ -105,12 +105,12 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const [log, setLog] = useState<LogEntry[]>([]);
   const [report, setReport] = useState<Report | null>(null);
   const [alarms, setAlarms] = useState<WireAlarm[]>([]);
+  const socketRef = useRef<ClientSocket | null>(null);
+  const runRef = useRef<WireRunState>({ status: "idle" });
   const [previousRun, setPreviousRun] = useState<PreviousRun | null>(null);
   /** The last run whose report arrived, and the server that ran it: run ids start again after a restart. */
   const finishedRef = useRef<PreviousRun | null>(null);
   const serverStartedRef = useRef<number | null>(null);
-  const socketRef = useRef<ClientSocket | null>(null);
-  const runRef = useRef<WireRunState>({ status: "idle" });
 
   useEffect(() => {
     // Same origin: the custom server serves the page and socket.io on one port. WebSocket only:
@@ -139,6 +139,11 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     socket.on("nodes", setNodes);
     socket.on("access", setAccess);
     socket.on("lab:history", (history) => {
+      const lastFinished = finishedRef.current;
+      setPreviousRun((kept) => previousRunFor(kept, lastFinished, history.state));
+      if (history.report && history.state.status !== "idle") {
+        finishedRef.current = { runId: history.state.runId, meta: history.state.meta, report: history.report };
+      }
       runRef.current = history.state;
       setRun(history.state);
       setFrames(history.frames);
@@ -146,11 +151,6 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       setReport(history.report);
       // A server older than protocol v3 sends none.
       setAlarms(history.alarms ?? []);
-      const lastFinished = finishedRef.current;
-      setPreviousRun((kept) => previousRunFor(kept, lastFinished, history.state));
-      if (history.report && history.state.status !== "idle") {
-        finishedRef.current = { runId: history.state.runId, meta: history.state.meta, report: history.report };
-      }
     });
     socket.on("lab:state", (state) => {
       const previous = runRef.current;
