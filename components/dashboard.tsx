@@ -104,7 +104,7 @@ function LabPage({ boot }: { boot: BootParams }) {
 
   const live = lab.status.kind === "live";
   const player = replay.player;
-  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes, alarms: lab.alarms, previous: lab.previousRun };
+  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes, alarms: lab.alarms };
   const canControl = !player && live && (lab.access?.canControl ?? true);
   const readOnlyReason = player
     ? "Replaying a recording: nothing on this page is live, and the lab cannot be changed from it."
@@ -549,7 +549,7 @@ function LabPage({ boot }: { boot: BootParams }) {
           {view.report && <RunSummary report={view.report} />}
           {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
           {/* A replay opens its own comparison, closed; the live one stays as the presenter left it. */}
-          <ComparePanel key={player ? "replay" : "live"} previous={view.previous ?? null} run={view.run} frames={view.frames} report={view.report} />
+          <ComparePanel key={player ? "replay" : "live"} previous={player ? (player.view.previous ?? null) : lab.previousRun} run={view.run} frames={view.frames} report={view.report} />
           <EventLogPanel entries={view.log} />
         </div>
       )}

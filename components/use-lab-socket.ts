@@ -22,8 +22,8 @@ import {
   type WireNodeEvent,
   type WireRunState,
 } from "@/lib/protocol";
-import type { PreviousRun } from "@/lib/recording";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
+import type { PreviousRun } from "@/lib/recording";
 
 export type ConnectionStatus =
   | { kind: "connecting" }
@@ -152,6 +152,11 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       // A server older than protocol v3 sends none.
       setAlarms(history.alarms ?? []);
     });
+    // The finished run is kept for the comparison once the next one begins.
+    socket.on("lab:report", ({ runId, report: finished }) => {
+      const run = runRef.current;
+      finishedRef.current = { runId, meta: run.status !== "idle" && run.runId === runId ? run.meta : {}, report: finished };
+    });
     socket.on("lab:state", (state) => {
       const previous = runRef.current;
       runRef.current = state;
@@ -177,11 +182,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     });
     socket.on("lab:alarm", (alarm) => setAlarms((previous) => withAlarm(previous, alarm, runRef.current)));
     socket.on("lab:log", (entry) => setLog((previous) => [...previous, entry].slice(-MAX_LOG)));
-    socket.on("lab:report", ({ runId, report: finished }) => {
-      const run = runRef.current;
-      finishedRef.current = { runId, meta: run.status !== "idle" && run.runId === runId ? run.meta : {}, report: finished };
-      setReport(finished);
-    });
+    socket.on("lab:report", ({ report: finished }) => setReport(finished));
     socket.on("node:event", (event) => setEvents((previous) => [event, ...previous].slice(0, MAX_EVENTS)));
     socket.on("connect_error", (error) =>
       setStatus({ kind: "error", message: `Cannot reach the lab server (${error.message}); retrying…` }),
