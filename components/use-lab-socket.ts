@@ -152,11 +152,6 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       // A server older than protocol v3 sends none.
       setAlarms(history.alarms ?? []);
     });
-    // The finished run is kept for the comparison once the next one begins.
-    socket.on("lab:report", ({ runId, report: finished }) => {
-      const run = runRef.current;
-      finishedRef.current = { runId, meta: run.status !== "idle" && run.runId === runId ? run.meta : {}, report: finished };
-    });
     socket.on("lab:state", (state) => {
       const previous = runRef.current;
       runRef.current = state;
@@ -179,6 +174,11 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       const current = runRef.current;
       if (current.status !== "idle" && "runId" in current && current.runId !== runId) return;
       setFrames((previous) => (previous.length >= MAX_FRAMES ? [...previous.slice(1), frame] : [...previous, frame]));
+    });
+    // The finished run is kept for the comparison once the next one begins.
+    socket.on("lab:report", ({ runId, report: finished }) => {
+      const run = runRef.current;
+      finishedRef.current = { runId, meta: run.status !== "idle" && run.runId === runId ? run.meta : {}, report: finished };
     });
     socket.on("lab:alarm", (alarm) => setAlarms((previous) => withAlarm(previous, alarm, runRef.current)));
     socket.on("lab:log", (entry) => setLog((previous) => [...previous, entry].slice(-MAX_LOG)));
