@@ -548,8 +548,8 @@ function LabPage({ boot }: { boot: BootParams }) {
           <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
           {/* Right above the summary, where the eye goes when a beat ends. A replay opens its own comparison, closed. */}
           <ComparePanel key={player ? "replay" : "live"} previous={player ? (player.view.previous ?? null) : lab.previousRun} run={view.run} frames={view.frames} report={view.report} />
-          {view.report && <RunSummary report={view.report} />}
           {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
+          {view.report && <RunSummary report={view.report} />}
           <EventLogPanel entries={view.log} />
         </div>
       )}
