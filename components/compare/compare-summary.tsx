@@ -68,7 +68,19 @@ export function CompareSummary({ previous, current, labels }: CompareSummaryProp
   );
 }
 
-/** "Verdict: protected", in the summary's own words. */
+/** The verdict banner's titles, in lower case; a tone without one reads as its name. */
+const VERDICT_WORDS: Record<string, string> = {
+  unsafe: "unsafe",
+  stampede: "stampede",
+  starved: "spared, but clients starved",
+  exposed: "every expiry met the crowd",
+  protected: "protected",
+  quiet: "quiet",
+  "no-result": "no result",
+};
+
+/** "verdict: protected", in the summary's own words. */
 function verdictWord(report: Report): string {
-  return `verdict: ${verdictOf(report).tone}`;
+  const { tone } = verdictOf(report);
+  return `verdict: ${VERDICT_WORDS[tone] ?? tone.replace(/-/g, " ")}`;
 }
