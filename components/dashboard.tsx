@@ -16,6 +16,8 @@ import { AlarmBanner } from "./alarm/alarm-banner";
 import { readBoot, type BootParams } from "./access/boot";
 import { RoomOverlay } from "./access/room-overlay";
 import { ScenarioBuilder } from "./builder/scenario-builder";
+import { ComparePanel } from "./compare/compare-panel";
+import { XfetchPanel } from "./compare/xfetch-panel";
 import { LiveCharts } from "./charts/live-charts";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
 import { LockGrid } from "./lock-grid/lock-grid";
@@ -288,6 +290,7 @@ function LabPage({ boot }: { boot: BootParams }) {
             log: lab.log,
             report: lab.report,
             alarms: lab.alarms,
+            previous: lab.previousRun,
             nodeTimeline:
               timeline.runId === liveRunId && timeline.entries.length > 0
                 ? timeline.entries
@@ -295,7 +298,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   ? [{ atMs: 0, nodes: lab.nodes }]
                   : [],
           }),
-    [player, lab.run, lab.frames, lab.log, lab.report, lab.alarms, lab.nodes, timeline, liveRunId],
+    [player, lab.run, lab.frames, lab.log, lab.report, lab.alarms, lab.previousRun, lab.nodes, timeline, liveRunId],
   );
   const saveRecording = useCallback(() => {
     const fresh = recording && { ...recording, savedAt: new Date().toISOString() };
@@ -544,6 +547,9 @@ function LabPage({ boot }: { boot: BootParams }) {
             </section>
           </div>
           <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
+          {/* Right above the summary, where the eye goes when a beat ends. A replay opens its own comparison, closed. */}
+          <ComparePanel key={player ? "replay" : "live"} previous={player ? (player.view.previous ?? null) : lab.previousRun} run={view.run} frames={view.frames} report={view.report} />
+          {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
           {view.report && <RunSummary report={view.report} />}
           <EventLogPanel entries={view.log} />
         </div>

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ALARMS_KEPT, type WireAlarm, type WireRunState } from "@/lib/protocol";
 import { defaultScenario } from "@/lib/scenario";
-import { withAlarm } from "./use-lab-socket";
+import type { PreviousRun } from "@/lib/recording";
+import type { Report } from "@/lib/report";
+import { previousRunFor, withAlarm } from "./use-lab-socket";
 
 const alarm = (runId: number, atMs: number): WireAlarm => ({
   runId,
@@ -35,5 +37,27 @@ describe("withAlarm", () => {
     expect(kept).toHaveLength(ALARMS_KEPT);
     expect(kept[0]?.seq).toBe(6);
     expect(kept.at(-1)?.seq).toBe(ALARMS_KEPT + 5);
+  });
+});
+
+describe("previousRunFor", () => {
+  const finished = (runId: number): PreviousRun => ({ runId, meta: { presetId: "saturday-morning", beat: runId }, report: { ticks: [] } as unknown as Report });
+  const done = (runId: number): WireRunState => ({ status: "finished", runId, scenario: defaultScenario(), meta: {}, startedAt: 0, endedAt: 1 });
+
+  it("keeps the last finished run once the next one begins, and keeps it while that one runs and ends", () => {
+    // Run 4 finished; run 5 starts: run 4 is the one to compare with.
+    const kept = previousRunFor(null, finished(4), running(5));
+    expect(kept?.runId).toBe(4);
+    // Run 5's report arrives before or after its state says finished: still run 4.
+    expect(previousRunFor(kept, finished(5), done(5))?.runId).toBe(4);
+    expect(previousRunFor(kept, finished(4), done(5))?.runId).toBe(4);
+    // Run 6 starts: now run 5 is the previous one.
+    expect(previousRunFor(kept, finished(5), running(6))?.runId).toBe(5);
+  });
+
+  it("has none before a second run, and a reset (idle) forgets nothing", () => {
+    expect(previousRunFor(null, null, running(1))).toBeNull();
+    expect(previousRunFor(null, finished(1), done(1))).toBeNull();
+    expect(previousRunFor(finished(3), finished(4), { status: "idle" })?.runId).toBe(3);
   });
 });

@@ -24,6 +24,7 @@ import {
 } from "@/lib/protocol";
 import { withLogEntry } from "@/lib/log";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
+import type { PreviousRun } from "@/lib/recording";
 
 export type ConnectionStatus =
   | { kind: "connecting" }
@@ -49,6 +50,8 @@ export interface LabSocket {
   report: Report | null;
   /** The current (or last) run's safety alarms, oldest first, at most {@link ALARMS_KEPT}; empty when a new run starts. */
   alarms: WireAlarm[];
+  /** The finished run before the current (or last) one, to compare with it; null until the page has seen one. */
+  previousRun: PreviousRun | null;
   startRun(command: RunStartCommand): Promise<Ack<{ runId: number }>>;
   stopRun(): Promise<Ack<Record<string, never>>>;
   resetLab(): Promise<Ack<Record<string, never>>>;
@@ -83,6 +86,15 @@ export function withAlarm(previous: readonly WireAlarm[], alarm: WireAlarm, run:
   return [...previous.filter((a) => a.runId === alarm.runId), alarm].slice(-ALARMS_KEPT);
 }
 
+/**
+ * The run to compare with while the lab shows `state`: the last finished run the page saw, once
+ * another run has begun; otherwise the one kept so far.
+ */
+export function previousRunFor(kept: PreviousRun | null, lastFinished: PreviousRun | null, state: WireRunState): PreviousRun | null {
+  if (state.status === "idle" || !lastFinished || lastFinished.runId === state.runId) return kept;
+  return lastFinished;
+}
+
 export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const { role = "presenter", token } = options;
   const [status, setStatus] = useState<ConnectionStatus>({ kind: "connecting" });
@@ -96,6 +108,10 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const [alarms, setAlarms] = useState<WireAlarm[]>([]);
   const socketRef = useRef<ClientSocket | null>(null);
   const runRef = useRef<WireRunState>({ status: "idle" });
+  const [previousRun, setPreviousRun] = useState<PreviousRun | null>(null);
+  /** The last run whose report arrived, and the server that ran it: run ids start again after a restart. */
+  const finishedRef = useRef<PreviousRun | null>(null);
+  const serverStartedRef = useRef<number | null>(null);
 
   useEffect(() => {
     // Same origin: the custom server serves the page and socket.io on one port. WebSocket only:
@@ -114,11 +130,21 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
         socket.disconnect();
         return;
       }
+      if (serverStartedRef.current !== null && serverStartedRef.current !== hello.serverStartedAt) {
+        finishedRef.current = null;
+        setPreviousRun(null);
+      }
+      serverStartedRef.current = hello.serverStartedAt;
       setStatus({ kind: "live", serverStartedAt: hello.serverStartedAt });
     });
     socket.on("nodes", setNodes);
     socket.on("access", setAccess);
     socket.on("lab:history", (history) => {
+      const lastFinished = finishedRef.current;
+      setPreviousRun((kept) => previousRunFor(kept, lastFinished, history.state));
+      if (history.report && history.state.status !== "idle") {
+        finishedRef.current = { runId: history.state.runId, meta: history.state.meta, report: history.report };
+      }
       runRef.current = history.state;
       setRun(history.state);
       setFrames(history.frames);
@@ -131,6 +157,8 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       const previous = runRef.current;
       runRef.current = state;
       setRun(state);
+      const lastFinished = finishedRef.current;
+      setPreviousRun((kept) => previousRunFor(kept, lastFinished, state));
       if (state.status === "running" && (previous.status !== "running" || previous.runId !== state.runId)) {
         // A new run: its charts start empty.
         setFrames([]);
@@ -147,6 +175,11 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       const current = runRef.current;
       if (current.status !== "idle" && "runId" in current && current.runId !== runId) return;
       setFrames((previous) => (previous.length >= MAX_FRAMES ? [...previous.slice(1), frame] : [...previous, frame]));
+    });
+    // The finished run is kept for the comparison once the next one begins.
+    socket.on("lab:report", ({ runId, report: finished }) => {
+      const run = runRef.current;
+      finishedRef.current = { runId, meta: run.status !== "idle" && run.runId === runId ? run.meta : {}, report: finished };
     });
     socket.on("lab:alarm", (alarm) => setAlarms((previous) => withAlarm(previous, alarm, runRef.current)));
     // A folded count (a node's refused commands) comes again with the same id: its line is updated.
@@ -210,6 +243,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     log,
     report,
     alarms,
+    previousRun,
     startRun,
     stopRun,
     resetLab,

@@ -533,6 +533,68 @@ describe("dashboard", () => {
     expect(await page.getByTestId("run-error").count()).toBe(0);
   }, 90_000);
 
+  it("compares two beats of a story: both runs on one time line, labelled by beat, with the two reports' figures", async () => {
+    const story = findPreset("saturday-morning")!;
+    // The story's two beats on a crowd small enough for a test: what changes between them is the story's.
+    const short = (beat: number): ScenarioInput => ({
+      ...presetScenario(story, beat),
+      instances: 2,
+      durationMs: 1200,
+      crowd: { profile: "sneaker-drop", clients: 300, expireAtMs: 300, arrivalMs: 300, patienceMs: 3000 },
+    });
+    await page.goto(`${server!.url}/?preset=saturday-morning&beat=1`);
+    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    const runs: { runId: number; report: Report }[] = [];
+    for (const beat of [1, 2]) {
+      const before = lastRunId();
+      const ack = await watcher!.timeout(RUN_TIMEOUT_MS).emitWithAck("run:start", { scenario: short(beat), presetId: story.id, beat });
+      expect(ack, JSON.stringify(ack)).toHaveProperty("data.runId");
+      runs.push(await nextReport(before));
+      await waitForRunIdle();
+    }
+    const [first, second] = runs as [{ runId: number; report: Report }, { runId: number; report: Report }];
+    expect(second.report.db.reads).toBeLessThan(first.report.db.reads);
+
+    // The page heard both: the second's summary, and the offer to compare it with the first.
+    await expect.poll(() => numberIn(summaryField("summary-db", "reads")), { timeout: UI_TIMEOUT_MS }).toBe(second.report.db.reads);
+    const toggle = page.getByTestId("compare-toggle");
+    await toggle.click();
+    expect(await page.getByTestId("compare-label-previous").textContent()).toContain("beat 1 · The stampede");
+    expect(await page.getByTestId("compare-label-current").textContent()).toContain("beat 2 · One ticket at the door");
+    expect(await page.getByTestId("compare-changes").textContent()).toContain("lock: none → redlock");
+
+    // Two columns, each the server's own report.
+    const reads = page.getByTestId("compare-row-db-reads");
+    expect(await numberIn(reads.locator('[data-run="previous"]'))).toBe(first.report.db.reads);
+    expect(await numberIn(reads.locator('[data-run="current"]'))).toBe(second.report.db.reads);
+    expect(await reads.locator('[data-run="difference"]').getAttribute("data-judgement")).toBe("better");
+    const episodes = page.getByTestId("compare-row-episodes");
+    expect(await numberIn(episodes.locator('[data-run="previous"]'))).toBe(first.report.episodeCount);
+    expect(await numberIn(episodes.locator('[data-run="current"]'))).toBe(second.report.episodeCount);
+
+    // Each chart draws both runs' lines over every window of either run, from t = 0.
+    const chart = page.getByTestId("compare-chart-db-reads");
+    const windows = Math.max(first.report.ticks.length, second.report.ticks.length);
+    await expect.poll(() => chart.getAttribute("data-points"), { timeout: UI_TIMEOUT_MS }).toBe(String(windows));
+    await expect.poll(() => chart.locator(".compare-line-previous path.recharts-curve").count(), { timeout: UI_TIMEOUT_MS }).toBe(1);
+    expect(await chart.locator(".compare-line-current path.recharts-curve").count()).toBe(1);
+    // The legend carries each run's total: the one read is there even under the stampede's hundreds.
+    expect(await chart.locator(".recharts-legend-item-text").allTextContents()).toEqual([
+      `reads · beat 1 · ${first.report.db.reads.toLocaleString("en")} in all`,
+      `reads · beat 2 · ${second.report.db.reads.toLocaleString("en")} in all`,
+    ]);
+    expect(await page.locator('[data-testid^="compare-chart-"]').count()).toBe(6);
+
+    if (UPDATE_SCREENSHOTS) {
+      await page.getByTestId("compare-panel").evaluate((element) => element.scrollIntoView({ block: "start" }));
+      // No tooltip in the picture.
+      await page.mouse.move(4, 1076);
+      await page.waitForTimeout(500);
+      fs.mkdirSync(DOCS, { recursive: true });
+      await page.screenshot({ path: path.join(DOCS, "screenshot-compare.png") });
+    }
+  }, 90_000);
+
   it.skipIf(!UPDATE_SCREENSHOTS)("writes the README screenshots (UPDATE_SCREENSHOTS=1)", async () => {
     // Pages whose socket can be frozen: at the moment worth showing, they stop hearing the server and
     // keep that moment on screen for as long as a screenshot takes on a busy machine.
@@ -661,6 +723,14 @@ describe("dashboard", () => {
     expect(await numberIn(summaryField("summary-db", "reads"))).toBe(serverReport.db.reads);
     expect(await numberIn(page.getByTestId("counter-requests"))).toBe(recording.frames.reduce((sum, frame) => sum + frame.arrivals, 0));
     expect(await page.getByTestId("run-start").isDisabled()).toBe(true);
+    // The run before it came along in the file: the replay compares the two, with both reports' numbers.
+    expect(recording.previous, "the recording kept no previous run").toBeDefined();
+    const replayToggle = page.getByTestId("compare-toggle");
+    expect(await replayToggle.getAttribute("aria-expanded")).toBe("false");
+    await replayToggle.click();
+    const replayedReads = page.getByTestId("compare-row-db-reads");
+    expect(await numberIn(replayedReads.locator('[data-run="previous"]'))).toBe(recording.previous!.report.db.reads);
+    expect(await numberIn(replayedReads.locator('[data-run="current"]'))).toBe(serverReport.db.reads);
     // The run's alarms sound again in the replay, as many as the report counted.
     expect(recording.alarms?.length).toBe(serverReport.locks.safetyViolations);
     if (serverReport.locks.safetyViolations > 0) {

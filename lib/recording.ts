@@ -29,6 +29,19 @@ export interface Recording {
    * have none, and replay them as they were.
    */
   alarms?: WireAlarm[];
+  /**
+   * The finished run before this one, to compare the two side by side (its report holds every
+   * tick). Optional: recordings saved before the comparison existed have none.
+   */
+  previous?: PreviousRun;
+}
+
+/** A finished run kept beside the current one: "Compare with the previous run". */
+export interface PreviousRun {
+  /** Its id on the server that ran it. */
+  runId: number;
+  meta: { presetId?: string; beat?: number };
+  report: Report;
 }
 
 /** The checks a file must pass before the page trusts it (frames are taken as the server wrote them). */
@@ -56,6 +69,19 @@ const recordingSchema = z.object({
   nodes: z.array(z.object({ atMs: z.number(), nodes: z.array(z.object({ id: z.string() }).loose()) })),
   report: z.record(z.string(), z.unknown()).nullable(),
   alarms: z.array(z.object({ runId: z.number(), atMs: z.number(), seq: z.number().int().positive().optional(), violation: z.object({ resource: z.string() }).loose() })).max(100_000).optional(),
+  previous: z
+    .object({
+      runId: z.number().int(),
+      meta: z.object({ presetId: z.string().optional(), beat: z.number().optional() }),
+      // The comparison draws the previous run from its report's ticks, on its scenario's tick.
+      report: z
+        .object({
+          scenario: z.object({ tickMs: z.number().positive() }).loose(),
+          ticks: z.array(z.object({ t: z.number() }).loose()).max(100_000),
+        })
+        .loose(),
+    })
+    .optional(),
 });
 
 export function parseRecording(text: string): { ok: true; recording: Recording } | { ok: false; message: string } {

@@ -50,6 +50,39 @@ describe("buildRecording", () => {
   });
 });
 
+describe("the previous run in a recording", () => {
+  const previousReport = { scenario: { ...scenario, lock: "none" }, ticks: [frame(0, 30), frame(100, 30)], db: { reads: 30 } } as unknown as Report;
+  const previous = { runId: 6, meta: { presetId: "redlock-holds", beat: 1 }, report: previousReport };
+  const report = { ticks: frames, db: { reads: 1 } } as unknown as Report;
+
+  it("carries the run before this one through the file, and the replay offers it from the first frame", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report, previous })!;
+    expect(recording.previous).toEqual(previous);
+    const parsed = parseRecording(JSON.stringify(recording));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.recording.previous?.report.ticks).toHaveLength(2);
+    expect(replayView(parsed.recording, 0).previous).toEqual(previous);
+    expect(replayView(parsed.recording, 3).previous?.runId).toBe(6);
+  });
+
+  it("keeps no previous run that is this run itself (run 7), and loads a recording saved before comparisons", () => {
+    const same = buildRecording({ run, frames, log, nodeTimeline: timeline, report, previous: { ...previous, runId: 7 } })!;
+    expect(same.previous).toBeUndefined();
+    const older = buildRecording({ run, frames, log, nodeTimeline: timeline, report })!;
+    expect("previous" in older).toBe(false);
+    const parsed = parseRecording(JSON.stringify(older));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(replayView(parsed.recording, 3).previous).toBeNull();
+  });
+
+  it("refuses a previous run whose ticks are malformed, naming where", () => {
+    const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report, previous })!;
+    const broken = { ...recording, previous: { ...previous, report: { ...previousReport, ticks: [{ t: "soon" }] } } };
+    const parsed = parseRecording(JSON.stringify(broken));
+    expect(!parsed.ok && parsed.message).toMatch(/previous\.report\.ticks\.0\.t/);
+  });
+});
+
 describe("replayView", () => {
   const recording = buildRecording({ run, frames, log, nodeTimeline: timeline, report: { ticks: frames } as unknown as Report })!;
 

@@ -2,7 +2,7 @@
  * Saving a run as a recording (lib/recording.ts's format) and giving it to the user as a file.
  */
 import type { WireAlarm, WireNode, WireRunState } from "@/lib/protocol";
-import { RECORDING_FORMAT, RECORDING_VERSION, type Recording } from "@/lib/recording";
+import { RECORDING_FORMAT, RECORDING_VERSION, type PreviousRun, type Recording } from "@/lib/recording";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
 import { entriesOfRun } from "../shell/annotations";
 
@@ -15,6 +15,8 @@ export interface RecordingSource {
   report: Report | null;
   /** The alarms the page has heard (of this run and maybe earlier ones). */
   alarms?: readonly WireAlarm[];
+  /** The finished run before this one, kept so the replay can compare the two. */
+  previous?: PreviousRun | null;
 }
 
 /** A recording of the current (or last) run; null when there is no run with frames to save. */
@@ -35,6 +37,7 @@ export function buildRecording(source: RecordingSource, savedAt = new Date()): R
     nodes: source.nodeTimeline.map((entry) => ({ atMs: entry.atMs, nodes: entry.nodes })),
     report,
     alarms: (source.alarms ?? []).filter((alarm) => alarm.runId === run.runId),
+    ...(source.previous && source.previous.runId !== run.runId ? { previous: source.previous } : {}),
   };
 }
 

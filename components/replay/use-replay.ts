@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { WireAlarm, WireNode, WireRunState } from "@/lib/protocol";
-import { parseRecording, type Recording } from "@/lib/recording";
+import { parseRecording, type PreviousRun, type Recording } from "@/lib/recording";
 import type { LogEntry, Report, TickFrame } from "@/lib/report";
 
 /** What the page draws: the same shape live or replayed. */
@@ -14,6 +14,8 @@ export interface LabView {
   nodes: WireNode[] | null;
   /** Safety alarms raised so far (a replay shows each at its moment, as the live page did). */
   alarms: readonly WireAlarm[];
+  /** The finished run before this one, to compare with (a recording keeps it when it was saved with one). */
+  previous?: PreviousRun | null;
 }
 
 export const REPLAY_SPEEDS = [0.5, 1, 2, 4, 8] as const;
@@ -147,5 +149,5 @@ export function replayView(recording: Recording, cursor: number, wallNow = Date.
   }
   const recorded = recording.alarms ?? [];
   const alarms = done ? recorded : recorded.filter((alarm) => alarm.atMs <= nowMs);
-  return { run, frames, log, report: done ? recording.report : null, nodes, alarms };
+  return { run, frames, log, report: done ? recording.report : null, nodes, alarms, previous: recording.previous ?? null };
 }
