@@ -10,7 +10,7 @@ import { parseScenario, type Scenario } from "../../lib/scenario";
 import { describeError } from "../core/errors";
 import { nodeManagerOptionsFor, runScenario } from "../lab/runner";
 import { createNodeManager, nodeManagerOptionsFromEnv } from "../nodes/manager";
-import { checkClaim } from "./assertions";
+import { checkClaim } from "../../lib/claims";
 import { formatSummary, progressLine } from "./summary";
 
 const USAGE = `usage: npm run -s scenario -- (--config <file.json> | --preset <name> [--beat N]) [--json] [--out <file>] [--assert '<claim>']
