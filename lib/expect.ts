@@ -73,6 +73,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   "writes.lost": "writes lost",
   "writes.failed": "writes failed",
   "runtime.distorted": "distorted by this machine's lag",
+  "scenario.instances": "the number of instances",
+  "scenario.db.readLatencyMs": "one DB read (ms)",
 };
 
 /** The plain label of a report field, or the field itself when it has none. */

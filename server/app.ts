@@ -97,6 +97,7 @@ export function createApp(httpServer: HttpServer, deps: AppDeps): LabApp {
       onLog: (entry) => pump.push(entry),
       onReport: (runId, report) => io.emit("lab:report", { runId, report }),
       onAlarm: (alarm) => io.emit("lab:alarm", alarm),
+      onRehearsal: (state) => io.emit("lab:rehearsal", state),
     },
     clock,
   );

@@ -200,7 +200,14 @@ export class LabController {
     };
     const lab = {
       resetWorld: () => this.resetNodes(),
-      play: (scenario: Scenario, meta: RunMeta) => this.playRun(scenario, meta),
+      play: async (scenario: Scenario, meta: RunMeta) => {
+        await this.startRun(scenario, meta);
+        // A stop that came while the nodes were being set up for this beat.
+        if (abort.signal.aborted) this.run?.stop();
+        const end = await this.runEnded;
+        if ("error" in end) throw new LabError("RUN_FAILED", end.error);
+        return end.report;
+      },
       stopRun: () => this.run?.stop(),
     };
     this.appendLog({ atMs: 0, kind: "run", text: `rehearsal started: ${steps.length} beat(s) of ${new Set(steps.map((s) => s.preset.id)).size} story(ies)` });

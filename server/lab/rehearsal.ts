@@ -78,6 +78,7 @@ export async function rehearse(lab: RehearsalLab, steps: readonly RehearsalStep[
         // Every story starts from its own world; its beats follow one another in it, as on stage.
         if (preset !== previous) await lab.resetWorld();
         previous = preset;
+        if (hooks.signal?.aborted) return emit(snapshot("stopped"));
         const report = await lab.play(hooks.prepare(presetScenario(preset, beat)), { presetId: preset.id, beat });
         const results = checkExpects(report, step.expect ?? []);
         const stopped = hooks.signal?.aborted ?? false;
