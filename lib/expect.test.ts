@@ -31,7 +31,7 @@ describe("checkExpects", () => {
 describe("plain words", () => {
   it("says a claim in the run summary's labels", () => {
     expect(plainClaim("maxDbReadsPerEpisode >= 2000")).toBe("most DB reads in one episode ≥ 2,000");
-    expect(plainClaim("db.rejected >= 100")).toBe("DB work refused (queue full) ≥ 100");
+    expect(plainClaim("db.rejected >= 100")).toBe("DB rejected (queue full) ≥ 100");
     expect(plainClaim("locks.violationsByKind.two-holders >= 1")).toBe("two holders at once ≥ 1");
     expect(plainClaim("maxDbReadsPerEpisode == scenario.instances")).toBe("most DB reads in one episode = the number of instances");
     expect(plainClaim("db.lostUpdates == 0 && writes.lost != 1")).toBe("lost updates = 0 and writes lost ≠ 1");

@@ -26,7 +26,7 @@ describe("ExpectChecks", () => {
     expect(html).toContain('data-checked="false"');
     expect(items(html)).toEqual([
       { ok: "pending", text: "○ most DB reads in one episode ≥ 2,000" },
-      { ok: "pending", text: "○ DB work refused (queue full) ≥ 100" },
+      { ok: "pending", text: "○ DB rejected (queue full) ≥ 100" },
     ]);
     expect(text(html)).not.toContain("maxDbReadsPerEpisode");
   });
@@ -38,7 +38,7 @@ describe("ExpectChecks", () => {
     expect(text(html)).toContain("✗ 1 of 2 not met");
     expect(items(html)).toEqual([
       { ok: "true", text: "✓ held: most DB reads in one episode ≥ 2,000 — was 2,712" },
-      { ok: "false", text: "✗ not met: DB work refused (queue full) ≥ 100 — was 0" },
+      { ok: "false", text: "✗ not met: DB rejected (queue full) ≥ 100 — was 0" },
     ]);
     expect(html).not.toContain("story-expects-distorted");
   });

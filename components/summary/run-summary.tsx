@@ -7,6 +7,7 @@
  */
 import { memo, type ReactNode } from "react";
 import { ticksToCsv } from "@/lib/csv";
+import { FIELD_LABELS } from "@/lib/expect";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
 import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
@@ -83,11 +84,11 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
       )}
 
       <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-5">
-        <Headline label="most DB reads in one episode" value={report.maxDbReadsPerEpisode} tone={verdict.tone === "stampede" ? "bad" : "plain"} testId="headline-max-db-reads" />
+        <Headline label={FIELD_LABELS.maxDbReadsPerEpisode!} value={report.maxDbReadsPerEpisode} tone={verdict.tone === "stampede" ? "bad" : "plain"} testId="headline-max-db-reads" />
         <Headline label="requests" value={r.total} testId="headline-requests" />
         <Headline label="served a value" value={percent(served, r.total)} tone={served < r.total / 2 ? "bad" : "plain"} testId="headline-served" />
         <Headline label="latency p99" value={lat.p99 === null ? "—" : `${lat.p99} ms`} testId="headline-p99" />
-        <Headline label="safety violations" value={locks.safetyViolations} tone={locks.safetyViolations > 0 ? "bad" : "plain"} testId="headline-violations" />
+        <Headline label={FIELD_LABELS["locks.safetyViolations"]!} value={locks.safetyViolations} tone={locks.safetyViolations > 0 ? "bad" : "plain"} testId="headline-violations" />
       </div>
 
       <div className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">

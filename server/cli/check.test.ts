@@ -32,7 +32,7 @@ describe("--check's words", () => {
     const lines = table.split("\n");
     expect(lines.find((l) => l.includes("redlock-holds"))).toMatch(/^✓ redlock-holds\s+1 {2}Two down$/);
     expect(lines.find((l) => l.includes("saturday-morning"))).toMatch(/^✗ saturday-morning/);
-    expect(table).toContain("✗ db.rejected >= 100 — DB work refused (queue full) ≥ 100 (actual 0)");
+    expect(table).toContain("✗ db.rejected >= 100 — DB rejected (queue full) ≥ 100 (actual 0)");
     expect(table).toMatch(/⚠ .*lag is the likely cause/);
     expect(table).toContain("lock-3 is frozen");
     expect(lines.at(-1)).toBe("1 of 3 beat(s) made their point");
