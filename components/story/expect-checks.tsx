@@ -20,37 +20,44 @@ export interface ExpectChecksProps {
 export function ExpectChecks({ claims, results, distorted = false }: ExpectChecksProps) {
   if (claims.length === 0) return null;
   const checked = results ?? null;
-  const failed = checked?.filter((r) => !r.ok).length ?? 0;
+  if (checked === null) {
+    // Before the run, one quiet line: the stage layout keeps its room for the grid and the charts.
+    return (
+      <p data-testid="story-expects" data-checked="false" className="text-base leading-snug text-slate-400 @2xl:text-lg">
+        <span className="font-semibold uppercase tracking-widest">Checked after the run: </span>
+        {claims.map((claim, index) => (
+          <span key={claim} data-testid="story-expect" data-ok="pending">
+            {index > 0 && " · "}
+            {plainClaim(claim)}
+          </span>
+        ))}
+      </p>
+    );
+  }
+  const failed = checked.filter((r) => !r.ok).length;
   return (
-    <div data-testid="story-expects" data-checked={checked !== null} data-failed={failed} className="flex flex-col gap-2">
+    <div data-testid="story-expects" data-checked="true" data-failed={failed} className="flex flex-col gap-2">
       <p className="text-base font-semibold uppercase tracking-widest text-slate-400">
-        {checked === null ? "The promise (checked after the run)" : failed === 0 ? "✓ The beat made its point" : `✗ ${failed} of ${checked.length} not met`}
+        {failed === 0 ? "✓ The beat made its point" : `✗ ${failed} of ${checked.length} not met`}
       </p>
       <ul className="flex flex-col gap-1.5">
-        {checked === null
-          ? claims.map((claim) => (
-              <li key={claim} data-testid="story-expect" data-ok="pending" className="flex items-baseline gap-3 text-lg text-slate-300 @2xl:text-xl">
-                <span aria-hidden className="w-6 shrink-0 text-center text-slate-500">○</span>
-                <span>{plainClaim(claim)}</span>
-              </li>
-            ))
-          : checked.map((result) => (
-              <li
-                key={result.claim}
-                data-testid="story-expect"
-                data-ok={result.ok}
-                className={`flex items-baseline gap-3 text-lg @2xl:text-xl ${result.ok ? "text-emerald-200" : "font-semibold text-rose-200"}`}
-              >
-                <span aria-hidden className={`w-6 shrink-0 text-center font-black ${result.ok ? "text-emerald-400" : "text-rose-400"}`}>
-                  {result.ok ? "✓" : "✗"}
-                </span>
-                <span className="sr-only">{result.ok ? "held:" : "not met:"}</span>
-                <span>
-                  {plainClaim(result.claim)}
-                  <span className="font-mono text-slate-400"> — {result.error ? result.error : `was ${formatValue(result.actual)}`}</span>
-                </span>
-              </li>
-            ))}
+        {checked.map((result) => (
+          <li
+            key={result.claim}
+            data-testid="story-expect"
+            data-ok={result.ok}
+            className={`flex items-baseline gap-3 text-lg @2xl:text-xl ${result.ok ? "text-emerald-200" : "font-semibold text-rose-200"}`}
+          >
+            <span aria-hidden className={`w-6 shrink-0 text-center font-black ${result.ok ? "text-emerald-400" : "text-rose-400"}`}>
+              {result.ok ? "✓" : "✗"}
+            </span>
+            <span className="sr-only">{result.ok ? "held:" : "not met:"}</span>
+            <span>
+              {plainClaim(result.claim)}
+              <span className="font-mono text-slate-400"> — {result.error ? result.error : `was ${formatValue(result.actual)}`}</span>
+            </span>
+          </li>
+        ))}
       </ul>
       {failed > 0 && distorted && (
         <p data-testid="story-expects-distorted" className="text-base text-amber-200">
