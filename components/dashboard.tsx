@@ -531,7 +531,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   )}
                 </div>
               )}
-              {!player && (!presenter || lab.rehearsal) && (
+              {!player && (!presenter || lab.rehearsal?.status === "running") && (
                 <RehearsalPanel
                   state={lab.rehearsal}
                   canStart={canControl && !busy && view.run.status !== "running"}

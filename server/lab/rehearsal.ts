@@ -6,8 +6,7 @@
  */
 import { allHold, checkExpects } from "../../lib/expect";
 import { findPreset, PRESETS, presetScenario, type Preset } from "../../lib/presets";
-import type { RehearsalBeatResult, RehearsalState } from "../../lib/protocol";
-import type { RunMeta } from "../../lib/protocol";
+import type { RehearsalBeatResult, RehearsalState, RunMeta } from "../../lib/protocol";
 import type { Scenario } from "../../lib/scenario";
 import { LabError } from "../core/errors";
 import type { Report } from "./report";
