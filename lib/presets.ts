@@ -67,9 +67,9 @@ export const PRESETS: readonly Preset[] = [
     narration:
       "A feature went out on Friday night with a plain cache in front of the database and no protection at all. The hot profile expires just as a crowd shows up, and every one of them walks down to the basement for the same row.",
     watch: "DB reads per episode: close to the size of the crowd, the queue fills, and the database starts refusing work.",
-    // The row takes a second to read, and the crowd is all there within 0.3 s: every one of them
-    // finds the key missing before the first read can fill it, whatever the machine's lag.
-    base: { strategy: "cache-aside", lock: "none", instances: 4, durationMs: 6000, crowd: { ...STAGE_CROWD, arrivalMs: 300 }, db: { readLatencyMs: 1000 } },
+    // The row takes 1.5 s to read, and the crowd is all there within 0.3 s: every one of them
+    // finds the key missing before the first read can fill it, even when the machine lags.
+    base: { strategy: "cache-aside", lock: "none", instances: 4, durationMs: 6000, crowd: { ...STAGE_CROWD, arrivalMs: 300 }, db: { readLatencyMs: 1500 } },
     beats: [
       {
         title: "The stampede",

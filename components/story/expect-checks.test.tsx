@@ -111,6 +111,18 @@ describe("RehearsalPanel", () => {
     expect(text(html)).toContain("Done: 1 of 3 beat(s) made their point.");
   });
 
+  it("lists no failures for a beat stopped part-way: it proves nothing either way", () => {
+    const stopped: RehearsalState = {
+      status: "stopped",
+      total: 2,
+      beats: [{ presetId: "single-redis-lock", beat: 1, title: "Fail fast", status: "stopped", results: results(["requests.errors >= 1"]), distorted: false, durationMs: 300 }],
+    };
+    const html = renderToString(<RehearsalPanel state={stopped} canStart canStop onRehearse={noop} onStop={noop} />);
+    expect(text(html)).toContain("– stopped: One lock node, the seed's waiters, beat 1: Fail fast");
+    expect(text(html)).not.toContain("errors ≥ 1");
+    expect(text(html)).toContain("Stopped: 0 of 2 beat(s) made their point.");
+  });
+
   it("while it plays: which beat, and a Stop button instead of Rehearse", () => {
     const html = renderToString(
       <RehearsalPanel

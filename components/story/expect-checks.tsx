@@ -37,7 +37,7 @@ export function ExpectChecks({ claims, results, distorted = false }: ExpectCheck
   const failed = checked.filter((r) => !r.ok).length;
   return (
     <div data-testid="story-expects" data-checked="true" data-failed={failed} className="flex flex-col gap-2">
-      <p className="text-base font-semibold uppercase tracking-widest text-slate-400">
+      <p className={`text-base font-semibold uppercase tracking-widest ${failed === 0 ? "text-emerald-300" : "text-rose-300"}`}>
         {failed === 0 ? "✓ The beat made its point" : `✗ ${failed} of ${checked.length} not met`}
       </p>
       <ul className="flex flex-col gap-1.5">

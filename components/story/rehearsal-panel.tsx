@@ -67,7 +67,8 @@ export function RehearsalPanel({ state, canStart, startBlockedReason, canStop, o
         <ol data-testid="rehearsal-results" className="flex max-h-96 flex-col gap-1 overflow-y-auto">
           {state.beats.map((beat) => {
             const look = MARK[beat.status];
-            const failed = beat.results.filter((r) => !r.ok);
+            // A beat stopped part-way proves nothing either way: its claims are not listed as failures.
+            const failed = beat.status === "failed" ? beat.results.filter((r) => !r.ok) : [];
             return (
               <li key={`${beat.presetId}-${beat.beat}`} data-testid="rehearsal-row" data-status={beat.status} className="flex flex-col text-base">
                 <span className={look.tone}>

@@ -29,7 +29,7 @@ export function formatRehearsalTable(state: RehearsalState): string {
   const idWidth = Math.max(6, ...state.beats.map((b) => b.presetId.length));
   const rows = state.beats.map((b) => {
     const head = `${STATUS_MARK[b.status]} ${b.presetId.padEnd(idWidth)} ${String(b.beat).padStart(2)}  ${b.title}`;
-    const failed = b.results.filter((r) => !r.ok);
+    const failed = b.status === "failed" ? b.results.filter((r) => !r.ok) : [];
     const detail = [
       ...(b.message ? [`    ${b.message}`] : []),
       ...formatExpectLines(failed).map((line) => `    ${line}`),
