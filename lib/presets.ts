@@ -217,7 +217,8 @@ export const PRESETS: readonly Preset[] = [
         narration: "onLockError: bypass. Everyone reads the database.",
         watch: "DB reads jump into the hundreds for one key, where beat 1 had none",
         changes: { onLockError: "bypass" },
-        expect: ["maxDbReadsPerEpisode >= 500", "locks.acquired == 0"],
+        // Hundreds, not the whole crowd: the first read fills the key after 200 ms, and later arrivals hit.
+        expect: ["maxDbReadsPerEpisode >= 100", "locks.acquired == 0"],
         charts: ["db-reads", "requests"],
       },
     ],
