@@ -36,6 +36,8 @@ import { STORAGE_KEYS } from "./shell/storage";
 import { useTheme } from "./shell/theme";
 import { usePersistentFlag } from "./shell/use-persistent-flag";
 import { PresetGallery } from "./story/preset-gallery";
+import { beatCheckOf } from "./story/expect-checks";
+import { RehearsalPanel } from "./story/rehearsal-panel";
 import { StoryPanel } from "./story/story-panel";
 import { RunSummary } from "./summary/run-summary";
 import { useLabSocket } from "./use-lab-socket";
@@ -190,6 +192,8 @@ function LabPage({ boot }: { boot: BootParams }) {
   const expire = useCallback(() => act(() => lab.expireKey()), [act, lab]);
   const crowd = useCallback(() => act(() => lab.releaseCrowd()), [act, lab]);
   const pause = useCallback((instance: number, ms: number) => act(() => lab.pauseInstance({ instance, ms })), [act, lab]);
+  const rehearse = useCallback(() => act(() => lab.rehearse()), [act, lab]);
+  const stopRehearsal = useCallback(() => act(() => lab.stopRehearsal()), [act, lab]);
   const reset = useCallback(async () => {
     const ok = await confirm.ask({
       title: "Reset the world?",
@@ -518,13 +522,28 @@ function LabPage({ boot }: { boot: BootParams }) {
               </div>
               {selection && !player && (
                 <div className="flex flex-col gap-2">
-                  <StoryPanel presetId={selection.presetId} beat={selection.beat} onBeat={(beat) => pick(selection.presetId, beat)} />
+                  <StoryPanel
+                    presetId={selection.presetId}
+                    beat={selection.beat}
+                    onBeat={(beat) => pick(selection.presetId, beat)}
+                    checked={beatCheckOf(view.run, view.report, selection)}
+                  />
                   {modified && (
                     <p className="text-base text-amber-200" data-testid="scenario-modified">
                       Changed in the builder: the run will not carry the story&apos;s name.
                     </p>
                   )}
                 </div>
+              )}
+              {!player && (!presenter || lab.rehearsal?.status === "running") && (
+                <RehearsalPanel
+                  state={lab.rehearsal}
+                  canStart={canControl && !busy && view.run.status !== "running"}
+                  startBlockedReason={readOnlyReason ?? "stop the run first"}
+                  canStop={canControl}
+                  onRehearse={() => void rehearse()}
+                  onStop={() => void stopRehearsal()}
+                />
               )}
               {!player && lab.access?.lanUrls && lab.access.lanUrls.length > 0 && <LanPanel lanUrls={lab.access.lanUrls} compact />}
             </aside>

@@ -14,6 +14,7 @@ import {
   type HandshakeAuth,
   type InstancePauseCommand,
   type NodeActionCommand,
+  type RehearsalState,
   type RunStartCommand,
   type ServerToClientEvents,
   ALARMS_KEPT,
@@ -59,6 +60,11 @@ export interface LabSocket {
   releaseCrowd(): Promise<Ack<{ clients: number }>>;
   /** A simulated GC pause of one instance's lock holder, now; answers with what was armed. */
   pauseInstance(command: InstancePauseCommand): Promise<Ack<InstancePauseCommand>>;
+  /** The rehearsal going on, or the last one; null when none ran since the server started. */
+  rehearsal: RehearsalState | null;
+  /** Plays every beat of the stories named (every story when none are); answers with the beats planned. */
+  rehearse(presetIds?: string[]): Promise<Ack<{ beats: number }>>;
+  stopRehearsal(): Promise<Ack<Record<string, never>>>;
 }
 
 export interface LabSocketOptions {
@@ -106,6 +112,7 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const [log, setLog] = useState<LogEntry[]>([]);
   const [report, setReport] = useState<Report | null>(null);
   const [alarms, setAlarms] = useState<WireAlarm[]>([]);
+  const [rehearsal, setRehearsal] = useState<RehearsalState | null>(null);
   const socketRef = useRef<ClientSocket | null>(null);
   const runRef = useRef<WireRunState>({ status: "idle" });
   const [previousRun, setPreviousRun] = useState<PreviousRun | null>(null);
@@ -152,7 +159,9 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       setReport(history.report);
       // A server older than protocol v3 sends none.
       setAlarms(history.alarms ?? []);
+      setRehearsal(history.rehearsal ?? null);
     });
+    socket.on("lab:rehearsal", setRehearsal);
     socket.on("lab:state", (state) => {
       const previous = runRef.current;
       runRef.current = state;
@@ -231,6 +240,8 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
   const expireKey = useCallback(() => send<Record<string, never>>("key:expire", {}), [send]);
   const releaseCrowd = useCallback(() => send<{ clients: number }>("crowd:release", {}), [send]);
   const pauseInstance = useCallback((command: InstancePauseCommand) => send<InstancePauseCommand>("instance:pause", command), [send]);
+  const rehearse = useCallback((presetIds?: string[]) => send<{ beats: number }>("lab:rehearse", presetIds ? { presetIds } : {}), [send]);
+  const stopRehearsal = useCallback(() => send<Record<string, never>>("lab:rehearse-stop", {}), [send]);
 
   return {
     status,
@@ -250,5 +261,8 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
     expireKey,
     releaseCrowd,
     pauseInstance,
+    rehearsal,
+    rehearse,
+    stopRehearsal,
   };
 }

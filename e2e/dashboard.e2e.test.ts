@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkExpects } from "../lib/expect";
 import { encodeScenario } from "../lib/permalink";
 import type { ClientToServerEvents, ServerToClientEvents, WireAlarm, WireNode, WireRunState } from "../lib/protocol";
 import { findPreset, presetScenario } from "../lib/presets";
@@ -472,6 +473,13 @@ describe("dashboard", () => {
     await page.getByTestId("run-summary").waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await numberIn(page.getByTestId("headline-violations"))).toBe(report.locks.safetyViolations);
     await expect.poll(() => numberIn(banner.getByTestId("alarm-count")), { timeout: UI_TIMEOUT_MS }).toBe(report.locks.safetyViolations);
+
+    // Beside the narration, the beat's promise checked against this report: every line ✓, as the report bears out.
+    const promise = page.getByTestId("story-expects");
+    await expect.poll(() => promise.getAttribute("data-checked"), { timeout: UI_TIMEOUT_MS }).toBe("true");
+    const checks = await promise.getByTestId("story-expect").evaluateAll((items) => items.map((item) => item.getAttribute("data-ok")));
+    expect(checks).toEqual(checkExpects(report, findPreset("gc-pause")!.beats[0]!.expect!).map((r) => String(r.ok)));
+    expect(checks.every((ok) => ok === "true")).toBe(true);
 
     // Both holders in the lock grid and the lanes.
     const sides = await page.locator("[data-testid^=lock-row-][data-alarm-sides]").evaluateAll((rows) => rows.flatMap((row) => row.getAttribute("data-alarm-sides")!.split(" ")));

@@ -46,6 +46,11 @@ export const PLAIN_LABELS: Readonly<Record<string, string>> = {
   "writes.pending": "writes pending",
   "writes.lost": "writes lost",
   "writes.failed": "writes failed",
+  "locks.rounds": "Redlock rounds",
+  "locks.answeredInProcess": "answered in-process",
+  "runtime.distorted": "distorted by this machine's lag",
+  "scenario.instances": "the number of instances",
+  "scenario.db.readLatencyMs": "one DB read (ms)",
 };
 
 /** Field names written without their group in prose ("watch: readsOutsideEpisodes"), where one group has them. */

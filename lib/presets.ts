@@ -68,14 +68,25 @@ export const PRESETS: readonly Preset[] = [
     narration:
       "A feature went out on Friday night with a plain cache in front of the database and no protection at all. The hot profile expires just as a crowd shows up, and every one of them walks down to the basement for the same row.",
     watch: "DB reads per episode: close to the size of the crowd, the queue fills, and the database starts refusing work.",
-    base: { strategy: "cache-aside", lock: "none", instances: 4, durationMs: 6000, crowd: STAGE_CROWD },
+    // The row takes 1.5 s to read, and the crowd is all there within 0.3 s: every one of them
+    // finds the key missing before the first read can fill it, even when the machine lags.
+    base: { strategy: "cache-aside", lock: "none", instances: 4, durationMs: 6000, crowd: { ...STAGE_CROWD, arrivalMs: 300 }, db: { readLatencyMs: 1500 } },
     beats: [
-      { title: "The stampede", narration: "No lock: each miss is a trip to the basement.", watch: "maxDbReadsPerEpisode and db.rejected", changes: {} },
+      {
+        title: "The stampede",
+        narration: "No lock: each miss is a trip to the basement.",
+        watch: "most DB reads in one episode — close to the crowd — and DB work refused once the queue is full",
+        changes: {},
+        expect: ["maxDbReadsPerEpisode >= 2000", "db.rejected >= 100"],
+        charts: ["db-reads", "db-inflight", "requests"],
+      },
       {
         title: "One ticket at the door",
         narration: "Same crowd, now with Redlock over five nodes and waiters that poll for the fill.",
         watch: "one DB read for the whole crowd",
         changes: { lock: "redlock", waiters: "poll" },
+        expect: ["maxDbReadsPerEpisode == 1", "db.rejected == 0", "requests.timeouts == 0"],
+        charts: ["db-reads", "locks"],
       },
     ],
   },
@@ -87,8 +98,22 @@ export const PRESETS: readonly Preset[] = [
     watch: "errors: almost every waiter fails even though the database did only one read.",
     base: { strategy: "cache-aside", lock: "single-redis", waiters: "fail-fast", instances: 4, durationMs: 6000, crowd: STAGE_CROWD, db: { readLatencyMs: 200 } },
     beats: [
-      { title: "Fail fast", narration: "The seed's code, exactly.", watch: "requests.errors next to db.reads = 1", changes: {} },
-      { title: "Patient waiters", narration: "Same lock, but waiters poll with back-off until their patience ends.", watch: "errors fall to zero, still one read", changes: { waiters: "poll" } },
+      {
+        title: "Fail fast",
+        narration: "The seed's code, exactly.",
+        watch: "errors — every client that came while the row was being read — next to DB reads = 1",
+        changes: {},
+        expect: ["requests.errors >= 1", "db.reads == 1"],
+        charts: ["requests", "db-reads"],
+      },
+      {
+        title: "Patient waiters",
+        narration: "Same lock, but waiters poll with back-off until their patience ends.",
+        watch: "errors fall to zero, still one read",
+        changes: { waiters: "poll" },
+        expect: ["requests.errors == 0", "db.reads == 1"],
+        charts: ["requests", "db-reads"],
+      },
     ],
   },
   {
@@ -112,12 +137,21 @@ export const PRESETS: readonly Preset[] = [
       ],
     },
     beats: [
-      { title: "The hiccup", narration: "lock-1 dies mid-rebuild and comes back empty.", watch: "episodes with more than one DB read", changes: {} },
+      {
+        title: "The hiccup",
+        narration: "lock-1 dies mid-rebuild and comes back empty.",
+        watch: "episodes with more than one DB read",
+        changes: {},
+        expect: ["maxDbReadsPerEpisode >= 100"],
+        charts: ["db-reads", "locks"],
+      },
       {
         title: "Redlock instead",
         narration: "The same hiccup with five lock nodes: losing one of them changes nothing.",
         watch: "exactly one DB read",
         changes: { lock: "redlock", onLockError: "wait" },
+        expect: ["db.reads == 1", "maxDbReadsPerEpisode == 1"],
+        charts: ["db-reads", "locks"],
       },
     ],
   },
@@ -139,7 +173,16 @@ export const PRESETS: readonly Preset[] = [
         { atMs: 500, node: "lock-4", action: "crash" },
       ],
     },
-    beats: [{ title: "Two down, three to go", narration: "Quorum is three of five.", watch: "maxDbReadsPerEpisode = 1", changes: {} }],
+    beats: [
+      {
+        title: "Two down, three to go",
+        narration: "Quorum is three of five.",
+        watch: "most DB reads in one episode = 1",
+        changes: {},
+        expect: ["maxDbReadsPerEpisode == 1", "db.reads == 1", "locks.acquired >= 1"],
+        charts: ["locks", "db-reads"],
+      },
+    ],
   },
   REDLOCK_COALESCING,
   {
@@ -163,8 +206,23 @@ export const PRESETS: readonly Preset[] = [
       ],
     },
     beats: [
-      { title: "Fail closed", narration: "onLockError: wait. No grant, no read, no value.", watch: "timeouts, and zero DB reads", changes: {} },
-      { title: "Fail open", narration: "onLockError: bypass. Everyone reads the database.", watch: "DB reads jump to the crowd's size", changes: { onLockError: "bypass" } },
+      {
+        title: "Fail closed",
+        narration: "onLockError: wait. No grant, no read, no value.",
+        watch: "timeouts, and zero DB reads",
+        changes: {},
+        expect: ["db.reads == 0", "requests.timeouts >= 2500", "locks.acquired == 0"],
+        charts: ["requests", "locks", "db-reads"],
+      },
+      {
+        title: "Fail open",
+        narration: "onLockError: bypass. Everyone reads the database.",
+        watch: "DB reads jump into the hundreds for one key, where beat 1 had none",
+        changes: { onLockError: "bypass" },
+        // Hundreds, not the whole crowd: the first read fills the key after 200 ms, and later arrivals hit.
+        expect: ["maxDbReadsPerEpisode >= 100", "locks.acquired == 0"],
+        charts: ["db-reads", "requests"],
+      },
     ],
   },
   {
@@ -172,7 +230,7 @@ export const PRESETS: readonly Preset[] = [
     title: "The desk catches fire",
     narration:
       "Write-behind stacks writes on the desk and carries them to the basement every two seconds. One app server dies between two trips; what was on its desk is gone, although every client heard 'saved'.",
-    watch: "writes.lost: acknowledged minus persisted minus pending.",
+    watch: "writes lost: acknowledged minus persisted minus pending.",
     base: {
       strategy: "write-behind",
       flushMs: 2000,
@@ -184,8 +242,22 @@ export const PRESETS: readonly Preset[] = [
       faults: [{ atMs: 3500, instance: 2, action: "crash" }],
     },
     beats: [
-      { title: "Fire at 3.5 s", narration: "instance-2 crashes half-way to its next flush.", watch: "writes.lost > 0", changes: {} },
-      { title: "Write-through", narration: "Same fire, but every write reached the database before its acknowledgement.", watch: "writes.lost = 0", changes: { strategy: "write-through" } },
+      {
+        title: "Fire at 3.5 s",
+        narration: "instance-2 crashes half-way to its next flush.",
+        watch: "writes lost > 0",
+        changes: {},
+        expect: ["writes.lost >= 1"],
+        charts: ["requests", "db-inflight"],
+      },
+      {
+        title: "Write-through",
+        narration: "Same fire, but every write reached the database before its acknowledgement.",
+        watch: "writes lost = 0",
+        changes: { strategy: "write-through" },
+        expect: ["writes.lost == 0", "writes.acknowledged >= 100"],
+        charts: ["requests", "db-inflight"],
+      },
     ],
   },
   {
@@ -193,11 +265,26 @@ export const PRESETS: readonly Preset[] = [
     title: "In-process locks: one read per server",
     narration:
       "A single-flight lock inside each app server stops the stampede within that server only. Four servers, four trips to the basement for the same row — the question cache libraries are asked most.",
-    watch: "maxDbReadsPerEpisode equals the number of instances.",
+    watch: "most DB reads in one episode equals the number of instances.",
     base: { strategy: "cache-aside", lock: "local", instances: 4, durationMs: 6000, crowd: STAGE_CROWD },
     beats: [
-      { title: "Four servers", narration: "Local locks, four instances.", watch: "4 reads in the episode", changes: {} },
-      { title: "Cluster-wide lock", narration: "Redlock across the cluster.", watch: "1 read", changes: { lock: "redlock", waiters: "poll" } },
+      {
+        title: "Four servers",
+        narration: "Local locks, four instances.",
+        watch: "4 reads in the episode",
+        changes: {},
+        // One read per server at most, and more than one in all: the lock stops at each server's edge.
+        expect: ["maxDbReadsPerEpisode <= scenario.instances", "maxDbReadsPerEpisode > 1"],
+        charts: ["db-reads", "locks"],
+      },
+      {
+        title: "Cluster-wide lock",
+        narration: "Redlock across the cluster.",
+        watch: "1 read",
+        changes: { lock: "redlock", waiters: "poll" },
+        expect: ["maxDbReadsPerEpisode == 1"],
+        charts: ["db-reads", "locks"],
+      },
     ],
   },
   {
@@ -205,16 +292,27 @@ export const PRESETS: readonly Preset[] = [
     title: "Serve the old copy while one refreshes",
     narration:
       "The value is kept a while past its expiry. One request takes the lock and refreshes; everyone else gets the slightly old copy at once instead of waiting.",
-    watch: "staleServed rises, latency stays flat, one DB read.",
+    watch: "stale copies served rise, latency stays flat, one DB read.",
     base: { strategy: "cache-aside", lock: "redlock", waiters: "serve-stale", instances: 4, durationMs: 6000, crowd: STAGE_CROWD },
-    beats: [{ title: "Stale but fast", narration: "serve-stale waiters.", watch: "requests.staleServed and latency p99", changes: {} }],
+    beats: [
+      {
+        title: "Stale but fast",
+        narration: "serve-stale waiters.",
+        watch: "stale copies served, and latency p99 below one DB read",
+        changes: {},
+        // Latency is left to the eye: on a shared 2-core machine its p99 swings from 14 ms to 430 ms
+        // between runs of this very beat. The stale copies are the point, and they are counted.
+        expect: ["requests.staleServed >= 500", "db.reads == 1", "requests.timeouts == 0"],
+        charts: ["latency", "requests"],
+      },
+    ],
   },
   {
     id: "xfetch",
     title: "XFetch: refresh before the expiry",
     narration:
       "Each request rolls a die weighted by how close the expiry is and how slow a rebuild is. Shortly before the key expires one of them volunteers to refresh it, so the crowd never meets an empty cache.",
-    watch: "db.readsOutsideEpisodes > 0 and few or no episodes.",
+    watch: "DB reads outside episodes (early refreshes) > 0, and few or no episodes.",
     base: {
       strategy: "cache-aside",
       lock: "redlock",
@@ -226,8 +324,22 @@ export const PRESETS: readonly Preset[] = [
       crowd: { profile: "steady", rps: 400, expireAtMs: 2000, patienceMs: 3000 },
     },
     beats: [
-      { title: "Early refresh", narration: "β = 1.", watch: "readsOutsideEpisodes", changes: {} },
-      { title: "Without XFetch", narration: "β = 0: every expiry opens an episode.", watch: "episodeCount", changes: { xfetchBeta: 0 } },
+      {
+        title: "Early refresh",
+        narration: "β = 1.",
+        watch: "DB reads outside episodes: refreshes before the expiry",
+        changes: {},
+        expect: ["db.readsOutsideEpisodes >= 1", "episodeCount <= 1"],
+        charts: ["db-reads", "hit-ratio"],
+      },
+      {
+        title: "Without XFetch",
+        narration: "β = 0: every expiry opens an episode.",
+        watch: "episodes: one at every expiry",
+        changes: { xfetchBeta: 0 },
+        expect: ["episodeCount >= 2", "db.readsOutsideEpisodes == 0"],
+        charts: ["db-reads", "hit-ratio"],
+      },
     ],
   },
   {
@@ -235,7 +347,7 @@ export const PRESETS: readonly Preset[] = [
     title: "The long pause",
     narration:
       "The lock now guards a counter: each request takes it, reads the row, adds one and writes it back. Two seconds in, the app server holding the lock freezes for 2.5 s — a long garbage collection — right between its read and its write. Its lock was good for one second. Redlock does what it promised and hands the lock to the next client, and the counter moves on. Then the frozen server wakes up, still sure it holds the lock, and writes back the number it read before the pause.",
-    watch: "db.lostUpdates and the write-after-validity alarm: the lock expired under a holder that could not know it.",
+    watch: "lost updates, and the alarm for a write after the lock ran out: the lock expired under a holder that could not know it.",
     base: {
       strategy: "cache-aside",
       lock: "redlock",
@@ -253,15 +365,19 @@ export const PRESETS: readonly Preset[] = [
         title: "Paused past the TTL",
         narration:
           "No fencing. The paused holder's write lands 1.5 s after its lock ran out, on top of every increment made while it slept.",
-        watch: "db.lostUpdates > 0, db.staleWritesAccepted = 1, one write-after-validity violation",
+        watch: "lost updates > 0, stale writes accepted = 1, one write after the lock ran out",
         changes: {},
+        expect: ["db.lostUpdates >= 1", "db.staleWritesAccepted >= 1", "locks.violationsByKind.write-after-validity >= 1"],
+        charts: ["locks", "requests"],
       },
       {
         title: "Fencing tokens",
         narration:
           "Same pause, but every grant now carries a number from the database's own sequence, and the database keeps the highest number it has accepted for the row. The late writer's number is older: the database says no. Redlock cannot hand out such a number — its lock value is random and its five nodes share no counter — so the order has to come from the thing being protected.",
-        watch: "db.staleWritesRejected = 1, db.lostUpdates = 0",
+        watch: "stale writes refused (fencing) = 1, lost updates = 0",
         changes: { fencing: true },
+        expect: ["db.staleWritesRejected >= 1", "db.lostUpdates == 0", "locks.pauses.outlivedValidity >= 1"],
+        charts: ["locks", "requests"],
       },
     ],
   },
@@ -270,7 +386,7 @@ export const PRESETS: readonly Preset[] = [
     title: "A lock node forgets",
     narration:
       "Two of the five lock nodes are restarting when client 1 takes the lock, so it holds it on A, B and C — a majority, fair and square — and then takes its time (a pause, still within its validity). The two nodes come back empty. Then C restarts, and Redis without persistence comes back with nothing. Client 2 asks and gets C, D and E: another majority. Two clients now hold the same lock, and both write.",
-    watch: "the two-holders alarm naming both clients and their nodes, and db.lostUpdates",
+    watch: "the two-holders alarm naming both clients and their nodes, and the lost update",
     base: {
       lock: "redlock",
       waiters: "poll",
@@ -280,21 +396,32 @@ export const PRESETS: readonly Preset[] = [
       faults: [...FORGET_SETUP, { atMs: 2000, node: "lock-3", action: "restart" }],
     },
     beats: [
-      { title: "Restart, empty", narration: "lock-3 restarts at once and without its keys.", watch: "a two-holders violation, db.lostUpdates = 1", changes: {} },
+      {
+        title: "Restart, empty",
+        narration: "lock-3 restarts at once and without its keys.",
+        watch: "two holders at once, lost updates = 1",
+        changes: {},
+        expect: ["locks.violationsByKind.two-holders >= 1", "db.lostUpdates >= 1"],
+        charts: ["locks", "requests"],
+      },
       {
         title: "Delayed restart",
         narration:
           "antirez's fix: a restarted node stays out for at least the longest lock TTL, so every lock it knew has expired before it votes again. Client 2 finds no majority and waits its turn.",
-        watch: "0 violations, 0 lost updates",
+        watch: "0 safety violations, 0 lost updates",
         // The run lasts until lock-3 is back (t ≈ 10 s), so the restart shows in the report and the lock grid.
         changes: { durationMs: 11000, faults: [...FORGET_SETUP, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }] },
+        expect: ["locks.safetyViolations == 0", "db.lostUpdates == 0", "db.counterIncrease == 2"],
+        charts: ["locks", "requests"],
       },
       {
         title: "fsync-always",
         narration:
           "The other fix: lock-3 writes every command to its append-only file before it answers, and comes back from the restart still holding client 1's key. (The lab's nodes must be started with this option.)",
-        watch: "0 violations, 0 lost updates",
+        watch: "0 safety violations, 0 lost updates",
         changes: { nodeOptions: { "lock-3": { persistence: "fsync-always" } } },
+        expect: ["locks.safetyViolations == 0", "db.lostUpdates == 0", "db.counterIncrease == 2"],
+        charts: ["locks", "requests"],
       },
     ],
   },
@@ -313,12 +440,21 @@ export const PRESETS: readonly Preset[] = [
       faults: [PAUSE_FIRST, ...(["lock-1", "lock-2", "lock-3"] as const).map((node) => ({ atMs: 1500, node, action: "clock-jump" as const, ms: 8000 }))],
     },
     beats: [
-      { title: "The jump", narration: "No fencing: client 1's old read is written over client 2's increment.", watch: "violations, db.lostUpdates = 1", changes: {} },
+      {
+        title: "The jump",
+        narration: "No fencing: client 1's old read is written over client 2's increment.",
+        watch: "two holders at once, lost updates = 1",
+        changes: {},
+        expect: ["locks.violationsByKind.two-holders >= 1", "db.lostUpdates >= 1"],
+        charts: ["locks", "requests"],
+      },
       {
         title: "Fencing tokens",
         narration: "The lock still fails — two holders — but the database no longer trusts it alone: client 1's token is older than client 2's, so its write is refused.",
-        watch: "db.staleWritesRejected = 1, db.lostUpdates = 0",
+        watch: "stale writes refused (fencing) = 1, lost updates = 0",
         changes: { fencing: true },
+        expect: ["locks.violationsByKind.two-holders >= 1", "db.staleWritesRejected >= 1", "db.lostUpdates == 0"],
+        charts: ["locks", "requests"],
       },
     ],
   },
@@ -327,7 +463,7 @@ export const PRESETS: readonly Preset[] = [
     title: "Slow nodes eat the validity",
     narration:
       "A lock's validity is its TTL minus the time the acquisition took, minus a margin for clock drift. Three of the five lock nodes answer 300 ms late, so every grant arrives with 300 ms of its 500 ms already spent. The holder's read-modify-write (200 ms read, 50 ms write) takes longer than what is left: it writes after its lock has expired, and the next holder may already be in.",
-    watch: "lock attempts slow down; write-after-validity violations",
+    watch: "lock attempts slow down; writes after the lock ran out",
     base: {
       lock: "redlock",
       waiters: "poll",
@@ -339,13 +475,22 @@ export const PRESETS: readonly Preset[] = [
       faults: (["lock-1", "lock-2", "lock-3"] as const).map((node) => ({ atMs: 0, node, action: "latency" as const, ms: 300 })),
     },
     beats: [
-      { title: "300 ms on three nodes", narration: "TTL 500 ms, acquisition ≈ 300 ms, work ≈ 250 ms.", watch: "write-after-validity violations", changes: {} },
+      {
+        title: "300 ms on three nodes",
+        narration: "TTL 500 ms, acquisition ≈ 300 ms, work ≈ 250 ms.",
+        watch: "writes after the lock ran out",
+        changes: {},
+        expect: ["locks.violationsByKind.write-after-validity >= 1"],
+        charts: ["locks", "latency"],
+      },
       {
         title: "A TTL that covers the work",
         narration:
           "The same slow nodes with a 3-second TTL: the validity left after a slow acquisition still covers the work. The drift factor (1% of the TTL) is a margin for clocks, not for slow networks.",
-        watch: "0 violations",
+        watch: "0 safety violations",
         changes: { lockTtlMs: 3000 },
+        expect: ["locks.safetyViolations == 0", "db.lockedWrites >= 3"],
+        charts: ["locks", "latency"],
       },
     ],
   },
@@ -364,18 +509,27 @@ export const PRESETS: readonly Preset[] = [
       faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart" }],
     },
     beats: [
-      { title: "C forgets", narration: "lock-3 restarts empty during the split: now each side has a majority of its own.", watch: "a two-holders violation, db.lostUpdates = 1", changes: {} },
+      {
+        title: "C forgets",
+        narration: "lock-3 restarts empty during the split: now each side has a majority of its own.",
+        watch: "two holders at once, lost updates = 1",
+        changes: {},
+        expect: ["locks.violationsByKind.two-holders >= 1", "db.lostUpdates >= 1"],
+        charts: ["locks", "requests"],
+      },
       {
         title: "Delayed restart",
         narration:
           "The same split, but lock-3 stays down for at least the lock's TTL (8 s) before it votes again. App server 2 can only win with C, so it waits for C — and by the time C votes, app server 1's lock is gone everywhere.",
-        watch: "0 violations; app server 2 writes after lock-3 is back",
+        watch: "0 safety violations; app server 2 writes after lock-3 is back",
         changes: {
           // lock-3 is back at 10 s at the earliest; client 2 (here since 1.3 s) waits up to 15.3 s.
           durationMs: 16000,
           crowd: { patienceMs: 14000 },
           faults: [...SPLIT, { atMs: 2000, node: "lock-3", action: "restart", delayedRestartMs: 8000 }],
         },
+        expect: ["locks.safetyViolations == 0", "db.lostUpdates == 0", "db.counterIncrease == 2"],
+        charts: ["locks", "requests"],
       },
     ],
   },
@@ -384,7 +538,7 @@ export const PRESETS: readonly Preset[] = [
     title: "The pile on the cache node",
     narration:
       "Write-behind again, but this team keeps the pile of unsaved writes in a list on the Redis cache node instead of in each app server's memory — an app server may die without losing anything. Then the cache node itself crashes and comes back empty, half-way between two flushes: every write in the list is gone, and every one of those clients heard 'saved'.",
-    watch: "writes.lost: acknowledged − persisted − pending",
+    watch: "writes lost: acknowledged − persisted − pending",
     base: {
       strategy: "write-behind",
       writeBehindBuffer: "cache-node",
@@ -399,12 +553,21 @@ export const PRESETS: readonly Preset[] = [
       ],
     },
     beats: [
-      { title: "Redis catches fire", narration: "The cache node crashes at 3 s, a second after a flush.", watch: "writes.lost > 0", changes: {} },
+      {
+        title: "Redis catches fire",
+        narration: "The cache node crashes at 3 s, a second after a flush.",
+        watch: "writes lost > 0",
+        changes: {},
+        expect: ["writes.lost >= 1"],
+        charts: ["requests", "db-inflight"],
+      },
       {
         title: "The pile in memory",
         narration: "The same crash with the pile kept in the app servers' memory: the cache node's fire costs reads, not writes.",
-        watch: "writes.lost = 0",
+        watch: "writes lost = 0",
         changes: { writeBehindBuffer: "instance" },
+        expect: ["writes.lost == 0", "writes.acknowledged >= 100"],
+        charts: ["requests", "db-inflight"],
       },
     ],
   },
@@ -413,7 +576,7 @@ export const PRESETS: readonly Preset[] = [
     title: "Write-through through the fire",
     narration:
       "The same cache-node crash with write-through: every write reaches the database before its client hears 'saved'. Writes during the outage fail loudly instead of vanishing quietly.",
-    watch: "writes.lost = 0 with writes.acknowledged > 0",
+    watch: "writes lost = 0, with writes acknowledged > 0 — and the writes during the outage failed loudly",
     base: {
       strategy: "write-through",
       lock: "redlock",
@@ -425,7 +588,16 @@ export const PRESETS: readonly Preset[] = [
         { atMs: 3500, node: "cache", action: "start" },
       ],
     },
-    beats: [{ title: "Nothing lost", narration: "Write-through; the cache node crashes at 3 s.", watch: "writes.lost = 0", changes: {} }],
+    beats: [
+      {
+        title: "Nothing lost",
+        narration: "Write-through; the cache node crashes at 3 s.",
+        watch: "writes lost = 0",
+        changes: {},
+        expect: ["writes.lost == 0", "writes.acknowledged >= 100", "writes.failed >= 1"],
+        charts: ["requests", "db-inflight"],
+      },
+    ],
   },
 ];
 

@@ -4,6 +4,7 @@
  * so the browser bundle stays small and the server cannot leak internals onto the wire.
  */
 import { z } from "zod";
+import type { ExpectResult } from "./expect";
 import type { LogEntry, Report, SafetyViolation, TickFrame } from "./report";
 import { instanceIndexSchema, NODE_FAULT_ACTIONS, nodeFaultOptionShape, pauseMsSchema, refineNodeFaultFields, type Scenario } from "./scenario";
 
@@ -117,6 +118,12 @@ export type RunStartCommand = z.infer<typeof runStartCommandSchema>;
 export const instancePauseCommandSchema = z.strictObject({ instance: instanceIndexSchema, ms: pauseMsSchema });
 export type InstancePauseCommand = z.infer<typeof instancePauseCommandSchema>;
 
+/** Rehearse: play every beat of the named stories (every story when none are named) and check each beat's expects. */
+export const rehearseCommandSchema = z.strictObject({
+  presetIds: z.array(z.string().max(100)).min(1).max(50).optional(),
+});
+export type RehearseCommand = z.infer<typeof rehearseCommandSchema>;
+
 /** Commands that carry nothing. */
 export const emptyCommandSchema = z.strictObject({});
 export type EmptyCommand = z.infer<typeof emptyCommandSchema>;
@@ -149,6 +156,30 @@ export interface WireAlarm {
   seq?: number;
 }
 
+/** One beat of a rehearsal, judged: each of its expects against the beat's report. */
+export interface RehearsalBeatResult {
+  presetId: string;
+  /** 1-based. */
+  beat: number;
+  title: string;
+  /** `error`: the beat could not run (the message says why); `stopped`: the presenter ended it. */
+  status: "passed" | "failed" | "error" | "stopped";
+  results: ExpectResult[];
+  /** The run fell behind (event-loop or arrival lag): a failed expect is then likely the machine's doing. */
+  distorted: boolean;
+  durationMs: number;
+  message?: string;
+}
+
+/** A rehearsal so far: the beats judged, oldest first, and the one playing now. */
+export interface RehearsalState {
+  status: "running" | "finished" | "stopped";
+  /** Beats planned. */
+  total: number;
+  beats: RehearsalBeatResult[];
+  current?: { presetId: string; beat: number; title: string };
+}
+
 /**
  * Alarms kept per run, by the server for pages that join later and by each page: enough to show a
  * broken run; one that breaks thousands of times keeps counting in `seq` and in its report.
@@ -163,6 +194,8 @@ export interface LabHistory {
   report: Report | null;
   /** The current (or last) run's safety alarms, oldest first. */
   alarms: WireAlarm[];
+  /** The rehearsal going on, or the last one; absent when there was none. */
+  rehearsal?: RehearsalState;
 }
 
 /** What this connection may do, and how others can join. */
@@ -219,6 +252,8 @@ export interface ServerToClientEvents {
   /** A safety violation, the moment the checker sees it. */
   "lab:alarm": (alarm: WireAlarm) => void;
   "lab:report": (message: { runId: number; report: Report }) => void;
+  /** A rehearsal's progress: after each beat begins and after each is judged. */
+  "lab:rehearsal": (state: RehearsalState) => void;
 }
 
 export interface ClientToServerEvents {
@@ -235,4 +270,8 @@ export interface ClientToServerEvents {
   "crowd:release": (command: EmptyCommand, ack: AckCallback<{ clients: number }>) => void;
   /** A simulated GC pause of one engine instance's lock holder (the current one or its next). */
   "instance:pause": (command: InstancePauseCommand, ack: AckCallback<InstancePauseCommand>) => void;
+  /** Plays every beat of the stories (all, or those named), resetting the world before each; answers with the beats planned. */
+  "lab:rehearse": (command: RehearseCommand, ack: AckCallback<{ beats: number }>) => void;
+  /** Stops the rehearsal: the beat playing ends early, no further beat starts. */
+  "lab:rehearse-stop": (command: EmptyCommand, ack: AckCallback<Record<string, never>>) => void;
 }

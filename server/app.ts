@@ -98,6 +98,7 @@ export function createApp(httpServer: HttpServer, deps: AppDeps): LabApp {
       onReport: (runId, report) => io.emit("lab:report", { runId, report }),
       onAlarm: (alarm) => io.emit("lab:alarm", alarm),
       onNodesChanged: () => io.emit("nodes", snapshot()),
+      onRehearsal: (state) => io.emit("lab:rehearsal", state),
     },
     clock,
   );

@@ -1,7 +1,9 @@
 "use client";
 
 import { useId } from "react";
+import type { ExpectResult } from "@/lib/expect";
 import { findPreset } from "@/lib/presets";
+import { ExpectChecks } from "./expect-checks";
 
 export interface StoryPanelProps {
   presetId: string;
@@ -10,6 +12,8 @@ export interface StoryPanelProps {
   /** Asks for another beat (1-based); the page decides whether that also restarts the run. */
   onBeat(beat: number): void;
   disabled?: boolean;
+  /** This beat's expects checked against its last run (null before it has run, or after another beat's run). */
+  checked?: { results: readonly ExpectResult[]; distorted: boolean } | null;
 }
 
 const STEP_BUTTON =
@@ -18,7 +22,7 @@ const STEP_BUTTON =
   "disabled:cursor-not-allowed disabled:border-slate-700! disabled:bg-slate-800! disabled:text-slate-500!";
 
 /** The story on screen: which beat this is, what to say, and the one thing to watch. */
-export function StoryPanel({ presetId, beat, onBeat, disabled = false }: StoryPanelProps) {
+export function StoryPanel({ presetId, beat, onBeat, disabled = false, checked = null }: StoryPanelProps) {
   const titleId = useId();
   const preset = findPreset(presetId);
   if (!preset) {
@@ -55,6 +59,7 @@ export function StoryPanel({ presetId, beat, onBeat, disabled = false }: StoryPa
         <span className="font-bold text-amber-300">Watch: </span>
         {watch}
       </p>
+      <ExpectChecks claims={step.expect ?? []} results={checked?.results ?? null} distorted={checked?.distorted ?? false} />
       <details className="text-lg text-slate-300">
         <summary className="cursor-pointer text-slate-400 hover:text-slate-200 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-amber-400/60">
           The whole story

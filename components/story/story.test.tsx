@@ -30,7 +30,7 @@ describe("StoryPanel", () => {
     const html = renderToString(<StoryPanel presetId="no-quorum" beat={2} onBeat={noop} />);
     expect(text(html)).toContain("Beat 2 of 2: Fail open");
     expect(text(html)).toContain("onLockError: bypass. Everyone reads the database.");
-    expect(text(html)).toContain("Watch: DB reads jump to the crowd's size");
+    expect(text(html)).toContain("Watch: DB reads jump into the hundreds for one key, where beat 1 had none");
     const next = /<button[^>]*aria-keyshortcuts="n"[^>]*>/.exec(html)?.[0];
     expect(next).toContain('disabled=""');
     const previous = /<button[^>]*>← Previous beat/.exec(html)?.[0];

@@ -1,19 +1,25 @@
 /**
- * `npm run scenario -- --config <file.json> | --preset <name> [--beat N] [--json] [--out <file>] [--assert '<claim>']…`
- * Runs one scenario on real Redis nodes and prints its report. Exit codes: 0 done, 1 a claim failed
- * or the lab could not run, 2 the scenario (or the command line) is invalid.
+ * `npm run scenario -- --config <file.json> | --preset <name> [--beat N] [--check] [--json] [--out <file>] [--assert '<claim>']…`
+ * Runs one scenario on real Redis nodes and prints its report; `--check` also checks the beat's
+ * expects, and `--preset all --check` rehearses every beat of every preset. Exit codes: 0 done,
+ * 1 a claim or expect failed or the lab could not run, 2 the scenario (or the command line) is invalid.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { findPreset, PRESETS, presetScenario } from "../../lib/presets";
 import { parseScenario, type Scenario } from "../../lib/scenario";
 import { describeError } from "../core/errors";
+import { LabController } from "../lab/controller";
+import { rehearsalPassed, rehearsalPlan, rehearse } from "../lab/rehearsal";
 import { nodeManagerOptionsFor, runScenario } from "../lab/runner";
 import { createNodeManager, nodeManagerOptionsFromEnv } from "../nodes/manager";
-import { checkClaim } from "./assertions";
+import { checkClaim } from "../../lib/claims";
+import { checkExpects } from "../../lib/expect";
+import { formatBeatCheck, formatRehearsalTable } from "./check";
 import { formatSummary, progressLine } from "./summary";
 
-const USAGE = `usage: npm run -s scenario -- (--config <file.json> | --preset <name> [--beat N]) [--json] [--out <file>] [--assert '<claim>']
+const USAGE = `usage: npm run -s scenario -- (--config <file.json> | --preset <name> [--beat N] [--check]) [--json] [--out <file>] [--assert '<claim>']
+       npm run -s scenario -- --preset all --check [--json]
        npm run -s scenario -- --list-presets`;
 
 class UsageError extends Error {}
@@ -30,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: "boolean", default: false },
         out: { type: "string" },
         assert: { type: "string", multiple: true },
+        check: { type: "boolean", default: false },
         "list-presets": { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -48,6 +55,15 @@ async function main(argv: string[]): Promise<number> {
     if (args.json) process.stdout.write(`${JSON.stringify(PRESETS, null, 2)}\n`);
     else for (const p of PRESETS) process.stdout.write(`${p.id.padEnd(26)} ${p.title} (${p.beats.length} beat${p.beats.length > 1 ? "s" : ""})\n`);
     return 0;
+  }
+
+  if (args.preset === "all") {
+    if (!args.check) return usage(`--preset all rehearses every beat of every preset: add --check`);
+    if (args.config || args.beat !== undefined || args.assert || args.out) return usage(`--preset all --check takes no --config, --beat, --assert or --out: it plays every beat and checks each one's expects`);
+    return rehearseAll(Boolean(args.json), Boolean(args.quiet));
+  }
+  if (args.check && args.config) {
+    return usage(`--check checks a preset beat's expects, and a --config file has none: state your claims with --assert '<claim>'`);
   }
 
   let scenario: Scenario;
@@ -82,6 +98,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(args.json ? `${json}\n` : `${formatSummary(report)}\n`);
 
     let failed = 0;
+    if (args.check) {
+      const preset = findPreset(args.preset!)!;
+      const beat = args.beat === undefined ? 1 : Number(args.beat);
+      const results = checkExpects(report, preset.beats[beat - 1]!.expect ?? []);
+      failed += results.length === 0 ? 1 : results.filter((r) => !r.ok).length;
+      process.stderr.write(`${formatBeatCheck(`${preset.id}, beat ${beat}`, results, report.runtime.distorted)}\n`);
+    }
     for (const claim of args.assert ?? []) {
       for (const result of checkClaim(report, claim)) {
         if (!result.ok) failed++;
@@ -93,6 +116,56 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\nstampede-lab: ${describeError(error).message}\n`);
     return error instanceof SyntaxError ? 2 : 1;
   } finally {
+    await nodes.stop();
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  return 2;
+}
+
+/**
+ * Every beat of every preset on one set of nodes (with fault proxies, for the beats that cut or
+ * slow a path), the world reset before each story as the page's Rehearse does; a ✓/✗ table on
+ * stdout (or the rehearsal as JSON), one line per beat on stderr as it goes.
+ */
+async function rehearseAll(json: boolean, quiet: boolean): Promise<number> {
+  const steps = rehearsalPlan();
+  const lockNodes = Math.max(
+    1,
+    ...steps.map(({ preset, beat }) => {
+      const parsed = parseScenario(presetScenario(preset, beat));
+      return parsed.ok ? parsed.scenario.lockNodes : 1;
+    }),
+  );
+  const nodes = createNodeManager({ ...nodeManagerOptionsFromEnv(process.env), lockNodes, faultProxies: true });
+  const lab = new LabController(nodes);
+  try {
+    await nodes.start();
+    if (!quiet) process.stderr.write(`nodes up: ${nodes.list().map((n) => `${n.id}:${n.port}`).join(" ")}; rehearsing ${steps.length} beats\n`);
+    let reported = 0;
+    const state = await rehearse({ resetWorld: () => lab.resetWorld(), play: (s, meta) => lab.play(s, meta), stopRun: () => undefined }, steps, {
+      prepare: (input) => {
+        const parsed = parseScenario(input);
+        if (!parsed.ok) throw new Error(`invalid scenario: ${parsed.issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);
+        return parsed.scenario;
+      },
+      onProgress: (progress) => {
+        if (quiet) return;
+        for (const b of progress.beats.slice(reported)) {
+          process.stderr.write(`${b.status === "passed" ? "✓" : "✗"} ${b.presetId} beat ${b.beat} (${(b.durationMs / 1000).toFixed(1)} s)\n`);
+        }
+        reported = progress.beats.length;
+      },
+    });
+    process.stdout.write(json ? `${JSON.stringify(state, null, 2)}\n` : `${formatRehearsalTable(state)}\n`);
+    return rehearsalPassed(state) ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`\nstampede-lab: ${describeError(error).message}\n`);
+    return 1;
+  } finally {
+    lab.dispose();
     await nodes.stop();
   }
 }

@@ -1,5 +1,5 @@
-/** Socket handlers for the run: start, stop, reset the world, expire the hot key, release a crowd, pause an instance. */
-import { emptyCommandSchema, instancePauseCommandSchema, runStartCommandSchema, type RunMeta } from "../../lib/protocol";
+/** Socket handlers for the run: start, stop, reset the world, expire the hot key, release a crowd, pause an instance, rehearse. */
+import { emptyCommandSchema, instancePauseCommandSchema, rehearseCommandSchema, runStartCommandSchema, type RunMeta } from "../../lib/protocol";
 import type { LabController } from "../lab/controller";
 import type { NodeManager } from "../nodes/types";
 import { command, type CommandGate, type CommandLogger } from "./command";
@@ -69,6 +69,30 @@ export function registerLabHandlers(socket: LabSocket, deps: LabHandlerDeps): vo
   socket.on(
     "crowd:release",
     command("crowd:release", emptyCommandSchema, () => ({ clients: lab.releaseCrowd() }), log, gate),
+  );
+
+  socket.on(
+    "lab:rehearse",
+    command(
+      "lab:rehearse",
+      rehearseCommandSchema,
+      ({ presetIds }) =>
+        serial(() => {
+          const lockNodes = nodes.list().filter((node) => node.role === "lock").length;
+          // Each beat's scenario goes through the same checks as a page's start, against this lab's nodes.
+          return lab.startRehearsal(presetIds, (input) => prepareScenario(input, undefined, lockNodes));
+        }),
+      log,
+      gate,
+    ),
+  );
+
+  socket.on(
+    "lab:rehearse-stop",
+    command("lab:rehearse-stop", emptyCommandSchema, () => {
+      lab.stopRehearsal();
+      return empty;
+    }, log, gate),
   );
 
   socket.on(

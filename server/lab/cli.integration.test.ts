@@ -104,6 +104,8 @@ describe("scenario CLI", () => {
     for (const [args, message] of [
       [["--config", config, "--beat", "2"], /--beat picks a beat of a --preset; a --config file is one scenario already/],
       [["--preset", "split-brain", "--beat", "3"], /--beat must be 1…2 for split-brain/],
+      [["--config", config, "--check"], /--check checks a preset beat's expects, and a --config file has none: state your claims with --assert/],
+      [["--preset", "all"], /--preset all rehearses every beat of every preset: add --check/],
     ] as const) {
       const { code, stdout, stderr, processGroup } = await cli([...args]);
       expect(code, stderr).toBe(2);
@@ -114,10 +116,10 @@ describe("scenario CLI", () => {
     }
   });
 
-  it("--preset redlock-holds --json --assert 'maxDbReadsPerEpisode == 1' exits 0 with a JSON report", async () => {
+  it("--preset redlock-holds --check --json --assert 'maxDbReadsPerEpisode == 1' exits 0 with a JSON report, every expect ✓", async () => {
     // Positive control for the survivor check: while the nodes are up, the marker finds all six.
     let whileUp: number[] | null = null;
-    const { code, stdout, stderr, processGroup } = await cli(["--preset", "redlock-holds", "--json", "--assert", "maxDbReadsPerEpisode == 1"], (soFar, group) => {
+    const { code, stdout, stderr, processGroup } = await cli(["--preset", "redlock-holds", "--check", "--json", "--assert", "maxDbReadsPerEpisode == 1"], (soFar, group) => {
       if (whileUp === null && /^nodes up: .*\n/m.test(soFar)) whileUp = ourRedisServers({ processGroup: group });
     });
     expect(code, stderr).toBe(0);
@@ -133,6 +135,10 @@ describe("scenario CLI", () => {
       expect(node.port).toBeLessThan(BASE_PORT + TEST_PORTS_PER_SLOT);
     }
     expect(stderr).toMatch(/^ok\s+maxDbReadsPerEpisode == 1 \(actual 1\)$/m);
+    // The beat's own expects, each ✓ with its plain words and the report's value.
+    expect(stderr).toMatch(/^redlock-holds, beat 1: all 3 expect\(s\) hold$/m);
+    expect(stderr).toMatch(/^ {2}✓ maxDbReadsPerEpisode == 1 — most DB reads in one episode = 1 \(actual 1\)$/m);
+    expect(stderr).toMatch(/^ {2}✓ locks.acquired >= 1 — locks acquired ≥ 1 \(actual \d+\)$/m);
     expectNoSurvivors(report, processGroup);
   });
 

@@ -1,5 +1,5 @@
 import { logEntry, withLogEntry, type NodeChange } from "../../lib/log";
-import { ALARMS_KEPT } from "../../lib/protocol";
+import { ALARMS_KEPT, type RehearsalState } from "../../lib/protocol";
 import type { SafetyViolation } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import { systemClock, type Clock } from "../core/clock";
@@ -10,6 +10,7 @@ import { EventLogAggregator, type LogEntry } from "./event-log";
 import { assertPathsCanBeCut, isPathFault } from "./node-support";
 import { plainReason } from "./plain-errors";
 import type { Report } from "./report";
+import { rehearsalPlan, rehearse, type RehearsalHooks } from "./rehearsal";
 import { ScenarioRun, type TickFrame } from "./runner";
 
 export type RunMeta = { presetId?: string; beat?: number };
@@ -37,6 +38,7 @@ export interface LabListeners {
   onAlarm?: (alarm: LabAlarm) => void;
   /** A node changed without a node event (its persistence): pages need the node list again. */
   onNodesChanged?: () => void;
+  onRehearsal?: (state: RehearsalState) => void;
 }
 
 /** Frames kept for a browser that joins mid-run: the charts' whole window at 100 ms ticks. */
@@ -56,6 +58,10 @@ export class LabController {
   private report: Report | null = null;
   private alarms: LabAlarm[] = [];
   private alarmCount = 0;
+  /** How the latest run ended, once the lab has finished with it. */
+  private runEnded: Promise<{ report: Report } | { error: string }> = Promise.resolve({ error: "no run yet" });
+  /** The rehearsal going on (or the last one), and how to stop it. */
+  private rehearsal: { state: RehearsalState; abort: AbortController; done: Promise<RehearsalState> } | null = null;
   private readonly clock: Clock;
   private readonly unsubscribe: () => void;
 
@@ -83,8 +89,14 @@ export class LabController {
     return this.state;
   }
 
-  history(): { frames: TickFrame[]; log: LogEntry[]; report: Report | null; alarms: LabAlarm[] } {
-    return { frames: [...this.frames], log: [...this.log], report: this.report, alarms: [...this.alarms] };
+  history(): { frames: TickFrame[]; log: LogEntry[]; report: Report | null; alarms: LabAlarm[]; rehearsal?: RehearsalState } {
+    return {
+      frames: [...this.frames],
+      log: [...this.log],
+      report: this.report,
+      alarms: [...this.alarms],
+      ...(this.rehearsal ? { rehearsal: this.rehearsal.state } : {}),
+    };
   }
 
   nodeList(): NodeStatus[] {
@@ -97,6 +109,11 @@ export class LabController {
    * fsync-always beat works on the lab's long-lived nodes and the next scenario gets them back plain.
    */
   async start(scenario: Scenario, meta: RunMeta = {}): Promise<{ runId: number }> {
+    if (this.isRehearsing()) throw new LabError("REHEARSAL_IN_PROGRESS", "a rehearsal is playing the stories: stop it first");
+    return this.startRun(scenario, meta);
+  }
+
+  private async startRun(scenario: Scenario, meta: RunMeta): Promise<{ runId: number }> {
     if (this.state.status === "running") {
       throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
     }
@@ -134,7 +151,7 @@ export class LabController {
     this.appendLog(logEntry.run.started({ atMs: 0, runId, ...(meta.presetId ? { presetId: meta.presetId } : {}), ...(meta.beat ? { beat: meta.beat } : {}) }));
     // A reset (or a new run) may have moved the lab on while the paths were being opened.
     const stillThisRun = () => this.state.status === "running" && this.state.runId === runId;
-    run.done.then(
+    this.runEnded = run.done.then(
       async (report) => {
         this.report = report;
         this.listeners.onReport?.(runId, report);
@@ -143,6 +160,7 @@ export class LabController {
         if (this.run === run) this.run = null;
         await this.openScenarioPaths(scenario, report.durationMs);
         if (stillThisRun()) this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now() });
+        return { report };
       },
       async (error: unknown) => {
         if (this.run === run) this.run = null;
@@ -151,14 +169,84 @@ export class LabController {
         this.appendLog(logEntry.run.failed({ atMs: 0, runId, message: plainReason(message) }));
         await this.openScenarioPaths(scenario, 0);
         if (stillThisRun()) this.setState({ status: "failed", runId, scenario, meta, message });
+        return { error: message };
       },
     );
     return { runId };
   }
 
-  /** Ends the current run early: arrivals stop, requests in flight end, the report still comes. */
+  /**
+   * Starts a run and resolves with its report once the lab is done with it (paths opened, state
+   * "finished"): for whoever plays runs one after another, as a rehearsal does.
+   */
+  async play(scenario: Scenario, meta: RunMeta = {}): Promise<Report> {
+    if (this.isRehearsing()) throw new LabError("REHEARSAL_IN_PROGRESS", "a rehearsal is playing the stories: stop it first");
+    return this.playRun(scenario, meta);
+  }
+
+  private async playRun(scenario: Scenario, meta: RunMeta): Promise<Report> {
+    await this.startRun(scenario, meta);
+    const end = await this.runEnded;
+    if ("error" in end) throw new LabError("RUN_FAILED", end.error);
+    return end.report;
+  }
+
+  /**
+   * Rehearses the stories named (all when none are): every beat played on this lab's nodes, the
+   * world reset before each story, each beat's expects checked. Returns at once with the beats
+   * planned; progress goes to `onRehearsal`, and `rehearsalDone()` resolves with the end.
+   */
+  startRehearsal(presetIds: readonly string[] | undefined, prepare: RehearsalHooks["prepare"]): { beats: number } {
+    if (this.isRehearsing()) throw new LabError("REHEARSAL_IN_PROGRESS", "a rehearsal is already playing: stop it first");
+    if (this.isRunning()) throw new LabError("RUN_IN_PROGRESS", "a run is going: stop it before rehearsing");
+    const steps = rehearsalPlan(presetIds);
+    const abort = new AbortController();
+    const publish = (state: RehearsalState) => {
+      if (this.rehearsal?.abort === abort) this.rehearsal.state = state;
+      this.listeners.onRehearsal?.(state);
+    };
+    const lab = {
+      resetWorld: () => this.resetNodes(),
+      play: async (scenario: Scenario, meta: RunMeta) => {
+        await this.startRun(scenario, meta);
+        // A stop that came while the nodes were being set up for this beat.
+        if (abort.signal.aborted) this.run?.stop();
+        const end = await this.runEnded;
+        if ("error" in end) throw new LabError("RUN_FAILED", end.error);
+        return end.report;
+      },
+      stopRun: () => this.run?.stop(),
+    };
+    this.appendLog({ atMs: 0, kind: "run", text: `rehearsal started: ${steps.length} beat(s) of ${new Set(steps.map((s) => s.preset.id)).size} story(ies)` });
+    const done = rehearse(lab, steps, { prepare, signal: abort.signal, now: () => this.clock.now(), onProgress: publish }).then((state) => {
+      const passed = state.beats.filter((b) => b.status === "passed").length;
+      this.appendLog({ atMs: 0, kind: "run", text: `rehearsal ${state.status}: ${passed} of ${state.total} beat(s) made their point` });
+      return state;
+    });
+    this.rehearsal = { state: { status: "running", total: steps.length, beats: [] }, abort, done };
+    this.listeners.onRehearsal?.(this.rehearsal.state);
+    return { beats: steps.length };
+  }
+
+  /** Stops the rehearsal: the beat playing ends early and no other starts. */
+  stopRehearsal(): void {
+    if (!this.isRehearsing()) throw new LabError("NO_REHEARSAL", "no rehearsal is playing");
+    this.rehearsal!.abort.abort();
+  }
+
+  /** The rehearsal's end (its final state), or null when none was started. */
+  rehearsalDone(): Promise<RehearsalState> | null {
+    return this.rehearsal?.done ?? null;
+  }
+
+  private isRehearsing(): boolean {
+    return this.rehearsal?.state.status === "running";
+  }
+
+  /** Ends the current run early: arrivals stop, requests in flight end, the report still comes. During a rehearsal, ends the rehearsal too. */
   stop(): void {
     if (!this.run) throw new LabError("NO_RUN", "no run is going");
+    if (this.isRehearsing()) this.rehearsal!.abort.abort();
     this.run.stop();
   }
 
@@ -239,8 +327,16 @@ export class LabController {
     }
   }
 
-  /** Stops the run and brings every node back up (crashed ones start empty, frozen ones thaw). */
+  /** Stops the run (and a rehearsal) and brings every node back up (crashed ones start empty, frozen ones thaw). */
   async resetWorld(): Promise<void> {
+    if (this.isRehearsing()) {
+      this.rehearsal!.abort.abort();
+      await this.rehearsal!.done;
+    }
+    await this.resetNodes();
+  }
+
+  private async resetNodes(): Promise<void> {
     if (this.run) {
       this.run.stop();
       await this.run.done.catch(() => undefined);

@@ -108,4 +108,21 @@ describe("testBasePort", () => {
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(TEST_PORTS_PER_SLOT);
     for (const slot of [9, 14, 10.5]) expect(() => testBasePort(slot)).toThrow(RangeError);
   });
+
+  it("gives slots 20–24 their own ranges in 9000–16999, apart from every other slot", () => {
+    const starts = new Set<number>();
+    for (let worker = 0; worker < 40; worker++) {
+      const env = { VITEST_POOL_ID: String(worker) } as unknown as NodeJS.ProcessEnv;
+      for (const slot of [0, 1, 2, 3, 4, 10, 11, 12, 13, 20, 21, 22, 23, 24]) starts.add(testBasePort(slot, env));
+      for (const slot of [20, 21, 22, 23, 24]) {
+        const base = testBasePort(slot, env);
+        expect(base).toBeGreaterThanOrEqual(9_000);
+        expect(base + TEST_PORTS_PER_SLOT).toBeLessThanOrEqual(17_000);
+      }
+    }
+    const sorted = [...starts].sort((a, b) => a - b);
+    expect(sorted).toHaveLength(40 * 14);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(TEST_PORTS_PER_SLOT);
+    for (const slot of [19, 25]) expect(() => testBasePort(slot)).toThrow(RangeError);
+  });
 });

@@ -12,6 +12,7 @@ import type {
   ClientToServerEvents,
   Hello,
   LabHistory,
+  RehearsalState,
   ServerToClientEvents,
   WireAlarm,
   WireNode,
@@ -99,6 +100,7 @@ export interface Recorder {
   reports: Array<{ runId: number; report: Report }>;
   alarms: WireAlarm[];
   nodeEvents: WireNodeEvent[];
+  rehearsals: RehearsalState[];
   /** Bytes of every lab:frame as JSON, for the rate check. */
   frameBytes: number[];
   send(event: string, ...args: unknown[]): Promise<Ack<unknown>>;
@@ -125,6 +127,7 @@ export async function record(url: string, auth?: Record<string, unknown>): Promi
     reports: [] as Recorder["reports"],
     alarms: [] as WireAlarm[],
     nodeEvents: [] as WireNodeEvent[],
+    rehearsals: [] as RehearsalState[],
     frameBytes: [] as number[],
     send(event: string, ...args: unknown[]) {
       return (socket as unknown as Socket).timeout(20_000).emitWithAck(event, ...args) as Promise<Ack<unknown>>;
@@ -150,6 +153,7 @@ export async function record(url: string, auth?: Record<string, unknown>): Promi
   socket.on("lab:report", (message) => recorder.reports.push(message));
   socket.on("lab:alarm", (alarm) => recorder.alarms.push(alarm));
   socket.on("node:event", (event) => recorder.nodeEvents.push(event));
+  socket.on("lab:rehearsal", (state) => recorder.rehearsals.push(state));
   const ready = await waitUntil(() => partial.hello !== undefined && partial.access !== undefined && partial.history !== undefined && recorder.nodes.length > 0, 10_000);
   if (!ready) {
     socket.disconnect();

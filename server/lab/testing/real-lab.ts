@@ -27,7 +27,7 @@ export interface RealLab {
 }
 
 /**
- * Starts `cache` + `lockNodes` lock nodes on port range `slot` (0–4; one slot per test file).
+ * Starts `cache` + `lockNodes` lock nodes on port range `slot` (see testBasePort; one slot per test file).
  * `offset` starts further into the slot (e.g. `TEST_PORTS_PER_SLOT / 2`: its upper half), for a file
  * that shares a slot with another; the nodes must then fit in what is left of it. @default 0
  * `faultProxies` and `nodeOptions` go to the node manager as they are (see NodeManagerOptions; e.g.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkClaim } from "./assertions";
+import { checkClaim } from "./claims";
 
 const report = { maxDbReadsPerEpisode: 1, locks: { safetyViolations: 0, acquired: 3 }, episodes: [{ dbReads: 1 }], scenario: { lock: "redlock" } };
 

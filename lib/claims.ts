@@ -6,20 +6,37 @@
 export type AssertionResult = { claim: string; ok: boolean; actual: unknown; expected: unknown };
 
 const OPERATORS = ["==", "!=", ">=", "<=", ">", "<"] as const;
-type Operator = (typeof OPERATORS)[number];
+export type Operator = (typeof OPERATORS)[number];
 
 export function checkClaim(report: unknown, claim: string): AssertionResult[] {
   return claim.split("&&").map((part) => checkOne(report, part.trim()));
 }
 
+/** One comparison of a claim, as written: the report field, the operator and the value's text. */
+export interface ClaimPart {
+  claim: string;
+  field: string;
+  op: Operator;
+  value: string;
+}
+
+/** Splits a claim into its comparisons without a report; throws a SyntaxError saying how to write it. */
+export function claimParts(claim: string): ClaimPart[] {
+  return claim.split("&&").map((part) => {
+    const text = part.trim();
+    const match = text.match(/^(.+?)\s*(==|!=|>=|<=|>|<)\s*(.+)$/);
+    if (!match) throw new SyntaxError(`cannot read the claim "${text}": write it as <path> <op> <value>, e.g. maxDbReadsPerEpisode == 1`);
+    const [, left = "", op = "==", right = ""] = match;
+    return { claim: text, field: left.trim(), op: op as Operator, value: right.trim() };
+  });
+}
+
 function checkOne(report: unknown, claim: string): AssertionResult {
-  const match = claim.match(/^(.+?)\s*(==|!=|>=|<=|>|<)\s*(.+)$/);
-  if (!match) throw new SyntaxError(`cannot read the claim "${claim}": write it as <path> <op> <value>, e.g. maxDbReadsPerEpisode == 1`);
-  const [, left = "", op = "==", right = ""] = match;
-  const actual = resolve(report, left.trim());
-  if (actual === undefined) throw new SyntaxError(`the report has no field "${left.trim()}"`);
-  const expected = literal(report, right.trim());
-  return { claim, ok: compare(actual, op as Operator, expected), actual, expected };
+  const [{ field, op, value } = { field: "", op: "==" as Operator, value: "" }] = claimParts(claim);
+  const actual = resolve(report, field);
+  if (actual === undefined) throw new SyntaxError(`the report has no field "${field}"`);
+  const expected = literal(report, value);
+  return { claim, ok: compare(actual, op, expected), actual, expected };
 }
 
 function literal(report: unknown, text: string): unknown {

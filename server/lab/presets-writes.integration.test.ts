@@ -1,0 +1,7 @@
+/** The writes stories, every beat on real nodes with its expects checked (see testing/preset-beats.ts). */
+import { describe } from "vitest";
+import { presetBeatTests } from "./testing/preset-beats";
+
+describe("preset beats make their point: writes stories", () => {
+  presetBeatTests(21, "writes");
+});
