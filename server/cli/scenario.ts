@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { findPreset, PRESETS, presetScenario } from "../../lib/presets";
 import { parseScenario, type Scenario } from "../../lib/scenario";
 import { describeError } from "../core/errors";
+import { watchParent } from "../core/parent-watch";
 import { nodeManagerOptionsFor, runScenario } from "../lab/runner";
 import { createNodeManager, nodeManagerOptionsFromEnv } from "../nodes/manager";
 import { checkClaim } from "./assertions";
@@ -131,6 +132,11 @@ async function loadScenario(args: { config?: string; preset?: string; beat?: str
   }
   return parsed.scenario;
 }
+
+// SIGINT, SIGTERM and SIGHUP stop the nodes through the manager's process hooks (no handler of ours
+// here, so they own the signal). An orphaned run — npm gone without passing a signal on — takes the
+// same way out.
+watchParent(() => process.kill(process.pid, "SIGTERM"));
 
 main(process.argv.slice(2)).then(
   (code) => {
