@@ -1,5 +1,5 @@
 import { ALARMS_KEPT } from "../../lib/protocol";
-import type { SafetyViolation } from "../../lib/report";
+import type { RunStop, SafetyViolation } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import { systemClock, type Clock } from "../core/clock";
 import { LabError } from "../core/errors";
@@ -16,8 +16,17 @@ export type RunMeta = { presetId?: string; beat?: number };
 export type LabRunState =
   | { status: "idle" }
   | { status: "running"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number }
-  | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number }
+  | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number; stopped?: RunStop }
   | { status: "failed"; runId: number; scenario: Scenario; meta: RunMeta; message: string };
+
+export interface StartOptions {
+  /**
+   * First bring the world back to a known state: every node up (crashed ones start empty, frozen
+   * ones thaw), every path healed, no latency — one log line says so. The run's warm-up then empties
+   * every node. @default false
+   */
+  resetWorld?: boolean;
+}
 
 /** A safety violation on the run's time line; `seq` counts the run's alarms from 1. */
 export interface LabAlarm {
@@ -91,9 +100,18 @@ export class LabController {
    * persistence the scenario asks for (`nodeOptions`; "none" when it names none), so a preset's
    * fsync-always beat works on the lab's long-lived nodes and the next scenario gets them back plain.
    */
-  async start(scenario: Scenario, meta: RunMeta = {}): Promise<{ runId: number }> {
+  async start(scenario: Scenario, meta: RunMeta = {}, options: StartOptions = {}): Promise<{ runId: number }> {
     if (this.state.status === "running") {
       throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
+    }
+    if (options.resetWorld) {
+      const changed = await this.restoreNodes();
+      const what = meta.presetId ? `${meta.presetId}${meta.beat ? ` beat ${meta.beat}` : ""}` : "this run";
+      this.appendLog({
+        atMs: 0,
+        kind: "run",
+        text: `world reset for ${what}: every node up and empty, every path healed, no latency${changed.length > 0 ? ` (${changed.join(", ")})` : " (nothing was out of place)"}`,
+      });
     }
     // Refused here, before any node changes, the page's start gets the error itself — not a run
     // that fails as it begins.
@@ -136,7 +154,9 @@ export class LabController {
         this.appendLog({ atMs: report.durationMs, kind: "run", text: `run ${runId} ended` });
         if (this.run === run) this.run = null;
         await this.openScenarioPaths(scenario, report.durationMs);
-        if (stillThisRun()) this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now() });
+        if (stillThisRun()) {
+          this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now(), ...(report.stopped ? { stopped: report.stopped } : {}) });
+        }
       },
       async (error: unknown) => {
         if (this.run === run) this.run = null;
@@ -149,10 +169,10 @@ export class LabController {
     return { runId };
   }
 
-  /** Ends the current run early: arrivals stop, requests in flight end, the report still comes. */
-  stop(): void {
+  /** Ends the current run early: arrivals stop, requests in flight end, the report still comes and says who stopped it. */
+  stop(by: RunStop["by"] = "presenter"): void {
     if (!this.run) throw new LabError("NO_RUN", "no run is going");
-    this.run.stop();
+    this.run.stop(by);
   }
 
   async expireNow(): Promise<void> {
@@ -233,15 +253,33 @@ export class LabController {
   /** Stops the run and brings every node back up (crashed ones start empty, frozen ones thaw). */
   async resetWorld(): Promise<void> {
     if (this.run) {
-      this.run.stop();
+      this.run.stop("presenter");
       await this.run.done.catch(() => undefined);
     }
+    await this.restoreNodes();
+    this.frames = [];
+    this.report = null;
+    this.alarms = [];
+    this.alarmCount = 0;
+    this.setState({ status: "idle" });
+    this.appendLog({ atMs: 0, kind: "run", text: "world reset: every node up, every path open" });
+  }
+
+  /** Every path healed, no latency, every spawned node up; returns what it changed ("lock-2 started"). */
+  private async restoreNodes(): Promise<string[]> {
     const nodes = this.nodes;
+    const changed: string[] = [];
     for (const node of nodes.list()) {
       // Paths first: they are the proxy's, so attached nodes have them too.
       if (node.path && supportsFaults(nodes)) {
-        if (node.path.partitioned !== false) await nodes.apply(node.id, "heal");
-        if (node.path.latencyMs > 0 || node.path.jitterMs > 0) await nodes.apply(node.id, "latency", { ms: 0, jitterMs: 0 });
+        if (node.path.partitioned !== false) {
+          await nodes.apply(node.id, "heal");
+          changed.push(`${node.id} healed`);
+        }
+        if (node.path.latencyMs > 0 || node.path.jitterMs > 0) {
+          await nodes.apply(node.id, "latency", { ms: 0, jitterMs: 0 });
+          changed.push(`${node.id} latency removed`);
+        }
       }
       if (node.mode !== "spawned") continue;
       const action = node.state === "frozen" ? "thaw" : node.state === "crashed" ? "start" : null;
@@ -250,13 +288,9 @@ export class LabController {
       await nodes.apply(node.id, action).catch((error: unknown) => {
         if (nodes.get(node.id).state !== "up") throw error;
       });
+      changed.push(`${node.id} ${action === "thaw" ? "thawed" : "started"}`);
     }
-    this.frames = [];
-    this.report = null;
-    this.alarms = [];
-    this.alarmCount = 0;
-    this.setState({ status: "idle" });
-    this.appendLog({ atMs: 0, kind: "run", text: "world reset: every node up, every path open" });
+    return changed;
   }
 
   private setState(state: LabRunState): void {
