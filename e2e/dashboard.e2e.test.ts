@@ -526,10 +526,12 @@ describe("dashboard", () => {
   }, 150_000);
 
   it("the GC-pause button pauses instance 1's holder mid-run: the alarm sounds, and the report counts it", async () => {
-    // gc-pause without its scheduled pause: only the button can break the lock. A run far longer than
-    // the test needs, stopped by the test once the alarm has sounded: it cannot end before the pause is armed.
+    // gc-pause without its scheduled pause: only the button can break the lock. On a busy machine a
+    // click waits many seconds for the page's renderer, longer than the preset's 6 s run: so the run
+    // lasts longer than this test may (300 s > its 180 s), and the test stops it once the alarm has
+    // sounded. It cannot end before the pause is armed, nor before Stop is pressed.
     const before = lastRunId();
-    const unpaused: ScenarioInput = { ...presetScenario(findPreset("gc-pause")!, 1), faults: [], durationMs: 120_000 };
+    const unpaused: ScenarioInput = { ...presetScenario(findPreset("gc-pause")!, 1), faults: [], durationMs: 300_000 };
     await page.goto(`${server!.url}/?s=${encodeScenario(unpaused)}`);
     await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     const panel = page.getByTestId("instance-pause");
@@ -566,7 +568,7 @@ describe("dashboard", () => {
     expect(await page.getByTestId("run-status").textContent()).toMatch(/^Stopped/);
     await page.getByTestId("summary-stopped").waitFor({ timeout: UI_TIMEOUT_MS });
     expect((await page.getByTestId("summary-stopped").textContent())?.toLowerCase()).toContain(stoppedAt);
-  }, 120_000);
+  }, 180_000);
 
   it("every story starts from its own world: after redlock-holds (lock-2 and lock-4 crashed) the next story starts with every node up", async () => {
     const before = lastRunId();
