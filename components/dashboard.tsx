@@ -28,7 +28,7 @@ import { ReplayBar } from "./replay/replay-bar";
 import { useReplay, type LabView } from "./replay/use-replay";
 import { annotationsFrom, entriesOfRun } from "./shell/annotations";
 import { useConfirm } from "./shell/confirm-dialog";
-import { hideOnOpen, hidesRun, runToHide, withoutRun } from "./shell/last-run";
+import { hideOnOpen, hidesRun, storyMove, withoutRun } from "./shell/last-run";
 import { ConnectionPill } from "./shell/connection-pill";
 import { LiveCounters } from "./shell/live-counters";
 import { STORAGE_KEYS } from "./shell/storage";
@@ -290,6 +290,8 @@ function LabPage({ boot }: { boot: BootParams }) {
     setSelection(next);
     setScenario(presetScenario(preset, next.beat));
     setActionError(null);
+    // A story resets the world itself: a warning given for the scenario before no longer applies.
+    setStartWarned(false);
   }, []);
 
   /**
@@ -298,18 +300,15 @@ function LabPage({ boot }: { boot: BootParams }) {
    */
   const goTo = useCallback(
     async (presetId: string, beat: number) => {
-      const run = lab.run;
-      if (!player && run.status === "running") {
-        if (!canControl) return;
+      const move = player ? ({ kind: "move" } as const) : storyMove(lab.run, canControl);
+      if (move.kind === "stay") return;
+      if (move.kind === "stop-first") {
         const result = await act(() => lab.stopRun());
         // Refused for another reason than "it just ended": stay on this beat, the refusal is shown.
         if ("error" in result && result.error.code !== "NO_RUN") return;
-        setHiddenRunId(run.runId);
-        addNotice({ id: "beat-stopped", tone: "info", text: `Run ${run.runId} was stopped to move the story on; “Show last run” brings its charts back.` });
-      } else if (!player) {
-        const hide = runToHide(run);
-        if (hide !== null) setHiddenRunId(hide);
+        addNotice({ id: "beat-stopped", tone: "info", text: `Run ${move.runId} was stopped to move the story on; “Show last run” brings its charts back.` });
       }
+      if (move.kind === "stop-first" || move.kind === "hide") setHiddenRunId(move.runId);
       pick(presetId, beat);
     },
     [lab, player, canControl, act, addNotice, pick],

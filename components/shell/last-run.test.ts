@@ -3,7 +3,7 @@ import type { WireRunState } from "@/lib/protocol";
 import type { Report, TickFrame } from "@/lib/report";
 import { defaultScenario } from "@/lib/scenario";
 import type { LabView } from "../replay/use-replay";
-import { hideOnOpen, hidesRun, runToHide, withoutRun } from "./last-run";
+import { hideOnOpen, hidesRun, runToHide, storyMove, withoutRun } from "./last-run";
 
 const scenario = defaultScenario();
 const finished: WireRunState = { status: "finished", runId: 3, scenario, meta: { presetId: "redlock-holds", beat: 1 }, startedAt: 0, endedAt: 7000 };
@@ -44,5 +44,14 @@ describe("the last run, out of view", () => {
       alarms: [{ runId: 3, atMs: 1, violation: {} as never }],
     };
     expect(withoutRun(view)).toEqual({ run: finished, frames: [], log: view.log, report: null, nodes: [], alarms: [] });
+  });
+
+  it("moving the story on stops a run going on first, puts a finished one away, and moves freely when idle", () => {
+    expect(storyMove(running, true)).toEqual({ kind: "stop-first", runId: 5 });
+    // A read-only page cannot stop the presenter's run: it keeps the beat that matches the charts.
+    expect(storyMove(running, false)).toEqual({ kind: "stay" });
+    expect(storyMove(finished, true)).toEqual({ kind: "hide", runId: 3 });
+    expect(storyMove(failed, false)).toEqual({ kind: "hide", runId: 4 });
+    expect(storyMove({ status: "idle" }, true)).toEqual({ kind: "move" });
   });
 });

@@ -28,3 +28,26 @@ export function hideOnOpen(run: WireRunState): "wait" | { hide: number | null } 
 export function withoutRun(view: LabView): LabView {
   return { ...view, frames: [], report: null, alarms: [] };
 }
+
+/**
+ * What moving the story on does to the run on screen: a run going on is stopped first (a page that
+ * may not control the lab stays on its beat instead), a finished or failed one goes out of view,
+ * and with no run there is nothing to do.
+ */
+export type StoryMove = { kind: "stop-first"; runId: number } | { kind: "hide"; runId: number } | { kind: "move" } | { kind: "stay" };
+
+export function storyMove(run: WireRunState, canControl: boolean): StoryMove {
+  switch (run.status) {
+    case "running":
+      return canControl ? { kind: "stop-first", runId: run.runId } : { kind: "stay" };
+    case "finished":
+    case "failed":
+      return { kind: "hide", runId: run.runId };
+    case "idle":
+      return { kind: "move" };
+    default: {
+      const unknown: never = run;
+      throw new Error(`unknown run status ${JSON.stringify(unknown)}`);
+    }
+  }
+}
