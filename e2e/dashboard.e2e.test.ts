@@ -632,6 +632,30 @@ describe("dashboard", () => {
     await waitForRunIdle();
   }, 150_000);
 
+  it("Next beat (N) during a run stops the run first: the new beat's narration never sits over the old beat's charts", async () => {
+    // The story's beat 1, with a run long enough that it is still going whenever the key press lands.
+    const before = lastRunId();
+    const long: ScenarioInput = { ...presetScenario(findPreset("gc-pause")!, 1), faults: [], durationMs: 300_000 };
+    await page.goto(`${server!.url}/?preset=gc-pause&beat=1&s=${encodeScenario(long)}`);
+    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    await page.getByTestId("run-start").click();
+    expect(await waitUntil(() => lastRunId() > before && (framesByRun.get(lastRunId())?.length ?? 0) > 0, RUN_TIMEOUT_MS)).toBe(true);
+    const runId = lastRunId();
+    await expect.poll(() => page.getByTestId("run-status").getAttribute("data-status"), { timeout: UI_TIMEOUT_MS }).toBe("running");
+    expect(await page.getByTestId("story-panel").getAttribute("data-beat")).toBe("1");
+
+    await page.locator("body").press("n");
+    const { report } = await nextReport(before, 60_000);
+    expect(report.stopped).toMatchObject({ by: "presenter" });
+    expect(await waitUntil(() => runState.status === "finished", UI_TIMEOUT_MS)).toBe(true);
+    expect(runState).toMatchObject({ status: "finished", runId, stopped: { by: "presenter" } });
+    await expect.poll(() => page.getByTestId("story-panel").getAttribute("data-beat"), { timeout: UI_TIMEOUT_MS }).toBe("2");
+    // The stopped run is put away, not shown under beat 2's narration — and stays one click away.
+    await page.getByTestId("show-last-run").waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId("run-summary").count()).toBe(0);
+    expect(await page.getByTestId("notice-beat-stopped").textContent()).toContain(`Run ${runId} was stopped`);
+  }, 180_000);
+
   it.skipIf(!UPDATE_SCREENSHOTS)("writes the README screenshots (UPDATE_SCREENSHOTS=1)", async () => {
     // Pages whose socket can be frozen: at the moment worth showing, they stop hearing the server and
     // keep that moment on screen for as long as a screenshot takes on a busy machine.
