@@ -5,7 +5,8 @@
  * TCP for the nodes, PIDs for the processes.
  *
  * One server for the whole file (a Next dev server per folder at a time); the tests run in order and
- * the last one stops the server on purpose, to replay a recording with no Redis anywhere.
+ * the dashboard's last one stops the server on purpose, to replay a recording with no Redis anywhere.
+ * Then `npm run dev` itself is started, and stopped by a signal to npm, twice.
  */
 import fs from "node:fs";
 import os from "node:os";

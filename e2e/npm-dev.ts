@@ -42,7 +42,12 @@ export async function startNpmDev({ port, basePort, readyTimeoutMs = 120_000 }: 
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const npmPid = child.pid!;
 
-  const url = await new Promise<string>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, rejectWith) => {
+    // Not ready: nothing it started may outlive the failure (the caller never learns these PIDs).
+    const reject = (error: Error) => {
+      killTree(npmPid);
+      rejectWith(error);
+    };
     const timer = setInterval(() => {
       // Every node line comes right after the ready line, in one write; wait for all six.
       const match = READY_LINE.exec(output);
@@ -89,4 +94,17 @@ export function descendantsOf(pid: number): number[] {
   };
   walk(pid);
   return out;
+}
+
+/** SIGCONT then SIGKILL to `pid` and everything below it, by PID, deepest first. */
+export function killTree(pid: number): void {
+  for (const target of [...descendantsOf(pid).reverse(), pid]) {
+    for (const signal of ["SIGCONT", "SIGKILL"] as const) {
+      try {
+        process.kill(target, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
 }
