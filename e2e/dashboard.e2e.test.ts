@@ -800,6 +800,15 @@ describe("dashboard", () => {
  * process only. Everything below it must go — the server, its six redis-server processes, its helpers.
  * Runs after the dashboard's server has stopped: one Next dev server per folder at a time.
  */
+/** A process's command line, or "" once it is gone. */
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "";
+  }
+}
+
 describe("npm run dev stops everything on a signal to npm", () => {
   // Upper half of slot 11 (faults-restart.integration.test.ts takes at most 3 ports at its start).
   const BASE = testBasePort(11) + TEST_PORTS_PER_SLOT / 2;
@@ -833,14 +842,14 @@ describe("npm run dev stops everything on a signal to npm", () => {
       for (const pid of pids) seen.add(pid);
       expect([...dev.nodePids.keys()].sort()).toEqual(["cache", ...LOCK_IDS]);
       // npm runs the server itself (exec), and the nodes are the server's children.
-      const serverPids = dev.descendants.filter((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("server/index.ts"));
+      const serverPids = dev.descendants.filter((pid) => commandOf(pid).includes("server/index.ts"));
       expect(serverPids, dev.output()).toHaveLength(1);
       for (const pid of dev.nodePids.values()) expect(dev.descendants, `redis-server ${pid} under npm`).toContain(pid);
       for (const pid of dev.nodePids.values()) expect(processAlive(pid)).toBe(true);
 
       process.kill(dev.npmPid, signal);
       const gone = await waitUntil(() => pids.every((pid) => !processAlive(pid)), 20_000);
-      const left = pids.filter(processAlive).map((pid) => `${pid} ${fs.existsSync(`/proc/${pid}/cmdline`) ? fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ") : ""}`);
+      const left = pids.filter(processAlive).map((pid) => `${pid} ${commandOf(pid)}`);
       expect(gone, `left running after ${signal}:\n${left.join("\n")}\n--- output ---\n${dev.output()}`).toBe(true);
     }, 150_000);
   }
