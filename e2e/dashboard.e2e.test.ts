@@ -24,7 +24,7 @@ import type { ScenarioInput } from "../lib/scenario";
 import { TEST_PORTS_PER_SLOT, testBasePort } from "../server/nodes/test-ports";
 import { startLabServer, type LabServer } from "./lab-server";
 import { answersPing, freePort, processAlive, waitUntil } from "./net-helpers";
-import { startNpmDev } from "./npm-dev";
+import { parentOf, startNpmDev } from "./npm-dev";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -844,6 +844,8 @@ describe("npm run dev stops everything on a signal to npm", () => {
       // npm runs the server itself (exec), and the nodes are the server's children.
       const serverPids = dev.descendants.filter((pid) => commandOf(pid).includes("server/index.ts"));
       expect(serverPids, dev.output()).toHaveLength(1);
+      // No shell and no tsx process in between: a signal npm passes on reaches the server itself.
+      expect(parentOf(serverPids[0]!)).toBe(dev.npmPid);
       for (const pid of dev.nodePids.values()) expect(dev.descendants, `redis-server ${pid} under npm`).toContain(pid);
       for (const pid of dev.nodePids.values()) expect(processAlive(pid)).toBe(true);
 

@@ -68,6 +68,16 @@ export async function startNpmDev({ port, basePort, readyTimeoutMs = 120_000 }: 
   return { npmPid, url, nodePids, descendants: descendantsOf(npmPid), output: () => output, child };
 }
 
+/** The parent PID of `pid` as /proc has it, or null once it is gone. */
+export function parentOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return null;
+  }
+}
+
 /** Every living process below `pid`, children first, from each process's parent PID in /proc. */
 export function descendantsOf(pid: number): number[] {
   const children = new Map<number, number[]>();
