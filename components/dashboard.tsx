@@ -17,7 +17,7 @@ import { RoomOverlay } from "./access/room-overlay";
 import { ScenarioBuilder } from "./builder/scenario-builder";
 import { LiveCharts } from "./charts/live-charts";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
-import { describeDownNodes, unaskedDownNodes } from "./controls/world-check";
+import { startWarningText, unaskedDownNodes } from "./controls/world-check";
 import { LockGrid } from "./lock-grid/lock-grid";
 import { LockLanes } from "./lock-grid/lock-lanes";
 import { EventLogPanel } from "./log/event-log-panel";
@@ -567,7 +567,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   startWarning={
                     startWarned && downForRun.length > 0 && lab.nodes
                       ? {
-                          text: describeDownNodes(downForRun, lab.nodes),
+                          text: startWarningText(downForRun, lab.nodes),
                           onStartAnyway: () => void start({ force: true }),
                           onResetFirst: () =>
                             void act(() => lab.resetLab()).then((result) => {

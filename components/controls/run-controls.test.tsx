@@ -65,14 +65,14 @@ describe("RunControls", () => {
     const builder = render({ keepWorld: { checked: false, applies: false, onChange: noop } });
     expect(box(builder)).toMatch(/checked=""/);
     expect(box(builder)).toMatch(/disabled=""/);
-    expect(text(builder)).toContain("(always, for a scenario from the builder)");
+    expect(text(builder)).toContain("always, for a scenario from the builder");
     expect(render()).not.toContain('data-testid="keep-world"');
   });
 
   it("warns before a run with nodes down, offering start anyway or reset first", () => {
-    const warning = { text: "lock-2, lock-4 are down", onStartAnyway: noop, onResetFirst: noop, onCancel: noop };
+    const warning = { text: "lock-2, lock-4 are down — the scenario does not take them down itself", onStartAnyway: noop, onResetFirst: noop, onCancel: noop };
     const html = render({ startWarning: warning });
-    expect(text(html)).toContain("lock-2, lock-4 are down — and this scenario does not take them down itself.");
+    expect(text(html)).toContain("lock-2, lock-4 are down — the scenario does not take them down itself.");
     expect(disabled(html, "start-anyway")).toBe(false);
     expect(disabled(html, "reset-first")).toBe(false);
     expect(text(html)).toContain("Start anyway");

@@ -159,7 +159,7 @@ export function RunControls({
       {keepWorld && canControl && (
         <label
           data-testid="keep-world-label"
-          className={`flex items-center gap-3 text-lg ${keepWorld.applies ? "text-slate-200" : "text-slate-500"}`}
+          className={`flex flex-wrap items-center gap-x-3 text-lg ${keepWorld.applies ? "text-slate-200" : "text-slate-500"}`}
           title={
             keepWorld.applies
               ? "Off: the story starts from its own world — every node up and empty, every path healed, no latency. On: nodes down stay down."
@@ -175,15 +175,13 @@ export function RunControls({
             onChange={(event) => keepWorld.onChange(event.target.checked)}
           />
           keep the world as it is
-          {!keepWorld.applies && <span className="text-base">(always, for a scenario from the builder)</span>}
+          {!keepWorld.applies && <span className="basis-full pl-9 text-base">always, for a scenario from the builder</span>}
         </label>
       )}
 
       {startWarning && !running && canControl && (
         <div role="alert" data-testid="start-warning" className="flex flex-col gap-3 rounded-xl border-2 border-amber-400 bg-amber-950/60 px-4 py-3">
-          <p className="text-xl font-semibold text-amber-100">
-            {startWarning.text} — and this scenario does not take them down itself.
-          </p>
+          <p className="text-xl font-semibold text-amber-100">{startWarning.text}.</p>
           <div className="flex flex-wrap gap-3">
             <button
               type="button"

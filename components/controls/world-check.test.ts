@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { WireNode } from "@/lib/protocol";
 import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
-import { describeDownNodes, nodesUsedBy, unaskedDownNodes } from "./world-check";
+import { describeDownNodes, nodesUsedBy, startWarningText, unaskedDownNodes } from "./world-check";
 
 function scenario(input: ScenarioInput): Scenario {
   const parsed = parseScenario(input);
@@ -29,6 +29,8 @@ describe("the world check before a builder run", () => {
     const ids = unaskedDownNodes(scenario({ lock: "redlock" }), nodes);
     expect(ids).toEqual(["lock-2", "lock-4"]);
     expect(describeDownNodes(ids, nodes)).toBe("lock-2, lock-4 are down");
+    expect(startWarningText(ids, nodes)).toBe("lock-2, lock-4 are down — the scenario does not take them down itself");
+    expect(startWarningText(["lock-2"], nodes)).toBe("lock-2 is down — the scenario does not take it down itself");
   });
 
   it("says frozen when every named node is frozen", () => {

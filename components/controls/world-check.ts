@@ -34,7 +34,12 @@ export function unaskedDownNodes(scenario: Scenario, nodes: readonly WireNode[])
     .map((node) => node.id);
 }
 
-/** "lock-2, lock-4 are down" / "lock-2 is frozen": the warning's first words. */
+/** "lock-2, lock-4 are down — the scenario does not take them down itself": the warning's words. */
+export function startWarningText(ids: readonly string[], nodes: readonly WireNode[]): string {
+  return `${describeDownNodes(ids, nodes)} — the scenario does not take ${ids.length === 1 ? "it" : "them"} down itself`;
+}
+
+/** "lock-2, lock-4 are down" / "lock-2 is frozen". */
 export function describeDownNodes(ids: readonly string[], nodes: readonly WireNode[]): string {
   const states = new Set(ids.map((id) => nodes.find((node) => node.id === id)?.state));
   const word = states.size === 1 && states.has("frozen") ? "frozen" : "down";
