@@ -20,6 +20,7 @@ import { ComparePanel } from "./compare/compare-panel";
 import { XfetchPanel } from "./compare/xfetch-panel";
 import { LiveCharts } from "./charts/live-charts";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
+import { startWarningText, unaskedDownNodes } from "./controls/world-check";
 import { LockGrid } from "./lock-grid/lock-grid";
 import { LockLanes } from "./lock-grid/lock-lanes";
 import { EventLogPanel } from "./log/event-log-panel";
@@ -30,6 +31,7 @@ import { ReplayBar } from "./replay/replay-bar";
 import { useReplay, type LabView } from "./replay/use-replay";
 import { annotationsFrom, entriesOfRun } from "./shell/annotations";
 import { useConfirm } from "./shell/confirm-dialog";
+import { hideOnOpen, hidesRun, storyMove, withoutRun } from "./shell/last-run";
 import { ConnectionPill } from "./shell/connection-pill";
 import { LiveCounters } from "./shell/live-counters";
 import { STORAGE_KEYS } from "./shell/storage";
@@ -88,6 +90,13 @@ function LabPage({ boot }: { boot: BootParams }) {
     boot.permalink?.ok ? boot.permalink.scenario : scenarioOfSelection(boot.preset),
   );
   const [timeScale, setTimeScale] = useState(1);
+  /** A story's start resets the world unless this is ticked; not remembered across reloads, on purpose. */
+  const [keepWorld, setKeepWorld] = useState(false);
+  /** Start was pressed on a builder run with nodes down: the warning stands until a choice is made. */
+  const [startWarned, setStartWarned] = useState(false);
+  /** The finished run put out of view when the story moved on (still reachable: "Show last run"). */
+  const [hiddenRunId, setHiddenRunId] = useState<number | null>(null);
+  const hideOnOpenPending = useRef(boot.preset !== null);
   /** Which setup drawer is open under the setup bar: the story gallery, the builder, or neither. */
   const [setup, setSetup] = useState<"stories" | "builder" | null>(() =>
     boot.permalink?.ok ? "builder" : boot.preset ? null : "stories",
@@ -107,7 +116,18 @@ function LabPage({ boot }: { boot: BootParams }) {
 
   const live = lab.status.kind === "live";
   const player = replay.player;
-  const view: LabView = player?.view ?? { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes, alarms: lab.alarms };
+  const liveView: LabView = { run: lab.run, frames: lab.frames, log: lab.log, report: lab.report, nodes: lab.nodes, alarms: lab.alarms };
+  const lastRunHidden = !player && hidesRun(lab.run, hiddenRunId);
+  const view: LabView = player?.view ?? (lastRunHidden ? withoutRun(liveView) : liveView);
+
+  // Opened at ?preset=…: the run the server still shows belongs to the story before.
+  useEffect(() => {
+    if (!hideOnOpenPending.current) return;
+    const decision = hideOnOpen(lab.run);
+    if (decision === "wait") return;
+    hideOnOpenPending.current = false;
+    if (decision.hide !== null) setHiddenRunId(decision.hide);
+  }, [lab.run]);
   const canControl = !player && live && (lab.access?.canControl ?? true);
   const readOnlyReason = player
     ? "Replaying a recording: nothing on this page is live, and the lab cannot be changed from it."
@@ -135,6 +155,8 @@ function LabPage({ boot }: { boot: BootParams }) {
       setActionError(null);
       cancelConfirm();
       setTimeline({ runId: null, entries: [] });
+      // Run ids start again at 1 in a new server process.
+      setHiddenRunId(null);
       addNotice({
         id: "restarted",
         tone: "info",
@@ -144,7 +166,8 @@ function LabPage({ boot }: { boot: BootParams }) {
   }, [lab.status, addNotice, cancelConfirm]);
 
   // ---- record node snapshots as they change during a live run
-  const runScenario: Scenario | null = view.run.status === "idle" ? null : view.run.scenario;
+  // A run out of view no longer decides what the grid and the charts are drawn for: the story waiting to start does.
+  const runScenario: Scenario | null = view.run.status === "idle" || lastRunHidden ? null : view.run.scenario;
   const liveRunId = lab.run.status === "idle" ? null : lab.run.runId;
   const lastFrameEndRef = useRef(0);
   const liveLast = lab.frames.at(-1);
@@ -173,7 +196,7 @@ function LabPage({ boot }: { boot: BootParams }) {
     }
   }, []);
 
-  const start = useCallback(async () => {
+  const start = useCallback(async ({ force = false }: { force?: boolean } = {}) => {
     const parsed = parseScenario(scenario);
     if (!parsed.ok) {
       const [first] = parsed.issues;
@@ -184,9 +207,16 @@ function LabPage({ boot }: { boot: BootParams }) {
       return;
     }
     // A preset's name travels with the run only while the scenario is still the preset's own.
-    const meta = selection && !modified ? { presetId: selection.presetId, beat: selection.beat } : {};
-    await act(() => lab.startRun({ scenario, ...meta, timeScale }));
-  }, [scenario, selection, modified, timeScale, act, lab]);
+    const story = selection !== null && !modified;
+    const meta = story ? { presetId: selection.presetId, beat: selection.beat } : {};
+    // A story resets the world itself (unless kept); a builder run keeps it, so a node left down is named first.
+    if (!story && !force && lab.nodes && unaskedDownNodes(parsed.scenario, lab.nodes).length > 0) {
+      setStartWarned(true);
+      return;
+    }
+    setStartWarned(false);
+    await act(() => lab.startRun({ scenario, ...meta, timeScale, ...(story && keepWorld ? { keepWorld: true } : {}) }));
+  }, [scenario, selection, modified, timeScale, keepWorld, act, lab]);
 
   const stop = useCallback(() => act(() => lab.stopRun()), [act, lab]);
   const expire = useCallback(() => act(() => lab.expireKey()), [act, lab]);
@@ -267,21 +297,43 @@ function LabPage({ boot }: { boot: BootParams }) {
     setSelection(next);
     setScenario(presetScenario(preset, next.beat));
     setActionError(null);
+    // A story resets the world itself: a warning given for the scenario before no longer applies.
+    setStartWarned(false);
   }, []);
+
+  /**
+   * Moves the story on. Narration and charts must belong to the same beat: a run still going is
+   * stopped first, and the last run's charts and summary go out of view ("Show last run" keeps them).
+   */
+  const goTo = useCallback(
+    async (presetId: string, beat: number) => {
+      const move = player ? ({ kind: "move" } as const) : storyMove(lab.run, canControl);
+      if (move.kind === "stay") return;
+      if (move.kind === "stop-first") {
+        const result = await act(() => lab.stopRun());
+        // Refused for another reason than "it just ended": stay on this beat, the refusal is shown.
+        if ("error" in result && result.error.code !== "NO_RUN") return;
+        addNotice({ id: "beat-stopped", tone: "info", text: `Run ${move.runId} was stopped to move the story on; “Show last run” brings its charts back.` });
+      }
+      if (move.kind === "stop-first" || move.kind === "hide") setHiddenRunId(move.runId);
+      pick(presetId, beat);
+    },
+    [lab, player, canControl, act, addNotice, pick],
+  );
 
   const nextBeat = useCallback(() => {
     if (!selection) {
-      pick(PRESETS[0]!.id, 1);
+      void goTo(PRESETS[0]!.id, 1);
       return;
     }
     const preset = findPreset(selection.presetId);
-    if (preset && selection.beat < preset.beats.length) pick(preset.id, selection.beat + 1);
+    if (preset && selection.beat < preset.beats.length) void goTo(preset.id, selection.beat + 1);
     else {
       // Past a story's last beat, the next story begins.
       const index = PRESETS.findIndex((p) => p.id === selection.presetId);
-      pick(PRESETS[(index + 1) % PRESETS.length]!.id, 1);
+      void goTo(PRESETS[(index + 1) % PRESETS.length]!.id, 1);
     }
-  }, [selection, pick]);
+  }, [selection, goTo]);
 
   // ---- record & replay
   const recording = useMemo(
@@ -355,6 +407,7 @@ function LabPage({ boot }: { boot: BootParams }) {
     return parsed.ok ? parsed.scenario : null;
   }, [scenario]);
   const shown = runScenario ?? editedScenario;
+  const downForRun = useMemo(() => (editedScenario && lab.nodes ? unaskedDownNodes(editedScenario, lab.nodes) : []), [editedScenario, lab.nodes]);
   const tickMs = shown?.tickMs ?? 100;
   const lockNodes = shown?.lockNodes ?? 5;
   const lockNodeIds = useMemo(() => Array.from({ length: lockNodes }, (_, i) => `lock-${i + 1}`), [lockNodes]);
@@ -371,7 +424,7 @@ function LabPage({ boot }: { boot: BootParams }) {
   const alarms = view.alarms;
   const alarmTotal = alarmCount(alarms, view.report);
 
-  const story = storyLine(view.run.status === "idle" ? undefined : view.run.meta);
+  const story = storyLine(view.run.status === "idle" || lastRunHidden ? undefined : view.run.meta);
   const dim = !player && !live;
 
   return (
@@ -479,7 +532,7 @@ function LabPage({ boot }: { boot: BootParams }) {
               <PresetGallery
                 selected={selection ?? undefined}
                 onPick={(presetId, beat) => {
-                  pick(presetId, beat);
+                  void goTo(presetId, beat);
                   setSetup(null);
                 }}
               />
@@ -518,6 +571,20 @@ function LabPage({ boot }: { boot: BootParams }) {
                   busy={busy}
                   error={actionError}
                   startBlockedReason={editedScenario ? null : "the scenario has problems: see the builder"}
+                  keepWorld={{ checked: keepWorld, applies: selection !== null && !modified, onChange: setKeepWorld }}
+                  startWarning={
+                    startWarned && downForRun.length > 0 && lab.nodes
+                      ? {
+                          text: startWarningText(downForRun, lab.nodes),
+                          onStartAnyway: () => void start({ force: true }),
+                          onResetFirst: () =>
+                            void act(() => lab.resetLab()).then((result) => {
+                              if (!("error" in result)) void start({ force: true });
+                            }),
+                          onCancel: () => setStartWarned(false),
+                        }
+                      : null
+                  }
                 />
               </div>
               {selection && !player && (
@@ -525,7 +592,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   <StoryPanel
                     presetId={selection.presetId}
                     beat={selection.beat}
-                    onBeat={(beat) => pick(selection.presetId, beat)}
+                    onBeat={(beat) => void goTo(selection.presetId, beat)}
                     checked={beatCheckOf(view.run, view.report, selection)}
                   />
                   {modified && (
@@ -565,6 +632,18 @@ function LabPage({ boot }: { boot: BootParams }) {
               <LockLanes frames={view.frames} lockNodeIds={lockNodeIds} tickMs={tickMs} alarms={alarms} />
             </section>
           </div>
+          {lastRunHidden && lab.run.status !== "idle" && (
+            <div className="flex flex-wrap items-center gap-4" data-testid="last-run-hidden">
+              <button type="button" data-testid="show-last-run" className="btn btn-ghost" onClick={() => setHiddenRunId(null)}>
+                Show last run
+              </button>
+              <span className="text-lg text-slate-400">
+                run {lab.run.runId}
+                {lab.run.meta.presetId ? ` · ${lab.run.meta.presetId}${lab.run.meta.beat ? ` beat ${lab.run.meta.beat}` : ""}` : " · custom scenario"}: its charts and
+                summary are put away while this story waits to start
+              </span>
+            </div>
+          )}
           <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
           {/* Right above the summary, where the eye goes when a beat ends. A replay opens its own comparison, closed. */}
           <ComparePanel key={player ? "replay" : "live"} previous={player ? (player.view.previous ?? null) : lab.previousRun} run={view.run} frames={view.frames} report={view.report} />

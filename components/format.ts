@@ -6,3 +6,8 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, "0")} s`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
+
+/** "stopped at 1.5 s by the presenter": a run ended by hand, on the run's own clock. */
+export function describeStop(stop: { atMs: number; by: "presenter" }): string {
+  return `stopped at ${(Math.max(0, stop.atMs) / 1000).toFixed(1)} s by the ${stop.by}`;
+}

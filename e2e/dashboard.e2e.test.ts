@@ -5,7 +5,8 @@
  * TCP for the nodes, PIDs for the processes.
  *
  * One server for the whole file (a Next dev server per folder at a time); the tests run in order and
- * the last one stops the server on purpose, to replay a recording with no Redis anywhere.
+ * the dashboard's last one stops the server on purpose, to replay a recording with no Redis anywhere.
+ * Then `npm run dev` itself is started, and stopped by a signal to npm, twice.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,11 +20,12 @@ import { encodeScenario } from "../lib/permalink";
 import type { ClientToServerEvents, ServerToClientEvents, WireAlarm, WireNode, WireRunState } from "../lib/protocol";
 import { findPreset, presetScenario } from "../lib/presets";
 import { parseRecording } from "../lib/recording";
-import type { Report, TickFrame } from "../lib/report";
+import type { LogEntry, Report, TickFrame } from "../lib/report";
 import type { ScenarioInput } from "../lib/scenario";
-import { testBasePort } from "../server/nodes/test-ports";
+import { TEST_PORTS_PER_SLOT, testBasePort } from "../server/nodes/test-ports";
 import { startLabServer, type LabServer } from "./lab-server";
 import { answersPing, freePort, processAlive, waitUntil } from "./net-helpers";
+import { parentOf, startNpmDev } from "./npm-dev";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -39,6 +41,7 @@ const CHROMIUM_ARGS = [
 /** Screenshots for the README are written only on request, so `npm test` leaves git clean. */
 const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1";
 const DOCS = fileURLToPath(new URL("../docs/", import.meta.url));
+const OG_IMAGE = fileURLToPath(new URL("../public/og.png", import.meta.url));
 const LOCK_IDS = ["lock-1", "lock-2", "lock-3", "lock-4", "lock-5"];
 /** The first request in dev mode compiles the page with Turbopack; later waits are short. */
 const FIRST_PAGE_TIMEOUT_MS = 120_000;
@@ -78,6 +81,9 @@ let runState: WireRunState = { status: "idle" };
 const reports = new Map<number, Report>();
 const framesByRun = new Map<number, TickFrame[]>();
 const alarmsByRun = new Map<number, WireAlarm[]>();
+/** Each node's state at the moment its run began (the server says "running" after any reset it makes). */
+const nodesAtRunStart = new Map<number, Record<string, string>>();
+const serverLog: LogEntry[] = [];
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
@@ -91,7 +97,13 @@ beforeAll(async () => {
     for (const node of nodes) if (node.pid !== null) redisPids.add(node.pid);
   });
   watcher.on("lab:history", (history) => (runState = history.state));
-  watcher.on("lab:state", (state) => (runState = state));
+  watcher.on("lab:state", (state) => {
+    runState = state;
+    if (state.status === "running" && !nodesAtRunStart.has(state.runId)) {
+      nodesAtRunStart.set(state.runId, Object.fromEntries(latestNodes.map((node) => [node.id, node.state])));
+    }
+  });
+  watcher.on("lab:log", (entry) => serverLog.push(entry));
   watcher.on("lab:frame", ({ runId, frame }) => framesByRun.set(runId, [...(framesByRun.get(runId) ?? []), frame]));
   watcher.on("lab:report", ({ runId, report }) => reports.set(runId, report));
   watcher.on("lab:alarm", (alarm) => alarmsByRun.set(alarm.runId, [...(alarmsByRun.get(alarm.runId) ?? []), alarm]));
@@ -197,6 +209,20 @@ describe("dashboard", () => {
     // A first visit opens the story gallery.
     expect(await page.getByTestId("preset-saturday-morning").isVisible()).toBe(true);
   }, 180_000);
+
+  it("serves its Open Graph image from public/: og:image on the page is the absolute URL of /og.png, a 1920×1080 PNG", async () => {
+    const html = await (await fetch(`${server!.url}/`)).text();
+    const tag = /<meta[^>]*property="og:image"[^>]*>/.exec(html)?.[0];
+    expect(tag, "no og:image on the page").toBeDefined();
+    expect(/content="([^"]+)"/.exec(tag!)?.[1]).toBe(`${server!.url}/og.png`);
+    const image = await fetch(`${server!.url}/og.png`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    const bytes = Buffer.from(await image.arrayBuffer());
+    expect(bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    // The IHDR chunk: width and height, big-endian, right after the signature and the chunk header.
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1920, 1080]);
+  }, 120_000);
 
   it("runs a scenario from a permalink: the counters move and the summary equals the server's report", async () => {
     const before = lastRunId();
@@ -516,30 +542,135 @@ describe("dashboard", () => {
   }, 150_000);
 
   it("the GC-pause button pauses instance 1's holder mid-run: the alarm sounds, and the report counts it", async () => {
-    // gc-pause without its scheduled pause: only the button can break the lock.
+    // gc-pause without its scheduled pause: only the button can break the lock. On a busy machine a
+    // click waits many seconds for the page's renderer, longer than the preset's 6 s run: so the run
+    // lasts longer than this test may (300 s > its 180 s), and the test stops it once the alarm has
+    // sounded. It cannot end before the pause is armed, nor before Stop is pressed.
     const before = lastRunId();
-    const unpaused: ScenarioInput = { ...presetScenario(findPreset("gc-pause")!, 1), faults: [] };
+    const unpaused: ScenarioInput = { ...presetScenario(findPreset("gc-pause")!, 1), faults: [], durationMs: 300_000 };
     await page.goto(`${server!.url}/?s=${encodeScenario(unpaused)}`);
     await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     const panel = page.getByTestId("instance-pause");
     // Nothing to pause before a run.
     expect(await page.getByTestId("instance-pause-go").isDisabled()).toBe(true);
     await page.getByTestId("run-start").click();
-    // The engine is up once the counters move; until then the server would say "not started yet".
-    await expect.poll(() => numberIn(page.getByTestId("counter-requests")), { timeout: RUN_TIMEOUT_MS }).toBeGreaterThan(0);
+    // The server refuses a pause until the engine is up (after its warm-up): its first frame says it is.
+    // The page may still show the last run's counters, so the server's own frames decide.
+    expect(await waitUntil(() => lastRunId() > before && (framesByRun.get(lastRunId())?.length ?? 0) > 0, RUN_TIMEOUT_MS)).toBe(true);
+    const runId = lastRunId();
+    // The button's own conditions: the page shows this run going, and no command is on its way.
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: UI_TIMEOUT_MS }).toContain(`run ${runId}`);
+    await expect.poll(() => page.getByTestId("instance-pause-go").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
     expect(await panel.locator("option").allTextContents()).toEqual(["1", "2"]);
     await page.getByTestId("instance-pause-ms").fill("2500");
     await page.getByTestId("instance-pause-go").click();
 
     await page.getByTestId("alarm-banner").waitFor({ timeout: RUN_TIMEOUT_MS });
-    const { runId, report } = await nextReport(before);
+    // The paused holder has written (that is the alarm); the presenter ends the run.
+    expect(runState).toMatchObject({ status: "running", runId });
+    await page.getByTestId("run-stop").click();
+    const { report } = await nextReport(before);
     expect(report.scenario.faults).toEqual([]);
     expect(report.locks.safetyViolations).toBeGreaterThanOrEqual(1);
     expect(report.db.lostUpdates).toBeGreaterThanOrEqual(1);
     expect((alarmsByRun.get(runId) ?? []).length).toBe(report.locks.safetyViolations);
     expect(await page.getByTestId("alarm-banner").getAttribute("data-holder-a")).toMatch(/^instance-1\//);
     expect(await page.getByTestId("run-error").count()).toBe(0);
-  }, 90_000);
+
+    // Stopped by hand, and the page says so — in the status line and in the summary, at the report's moment.
+    expect(report.stopped).toMatchObject({ by: "presenter" });
+    const stoppedAt = `stopped at ${(report.stopped!.atMs / 1000).toFixed(1)} s by the presenter`;
+    await expect.poll(() => page.getByTestId("run-status").textContent(), { timeout: UI_TIMEOUT_MS }).toContain(stoppedAt);
+    expect(await page.getByTestId("run-status").textContent()).toMatch(/^Stopped/);
+    await page.getByTestId("summary-stopped").waitFor({ timeout: UI_TIMEOUT_MS });
+    expect((await page.getByTestId("summary-stopped").textContent())?.toLowerCase()).toContain(stoppedAt);
+  }, 180_000);
+
+  it("every story starts from its own world: after redlock-holds (lock-2 and lock-4 crashed) the next story starts with every node up", async () => {
+    const before = lastRunId();
+    await page.goto(`${server!.url}/?preset=redlock-holds`);
+    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    await page.getByTestId("run-start").click();
+    const holds = await nextReport(before, 60_000);
+    await waitForRunIdle();
+    // The story crashed two lock nodes, and they stay down after it (the grid shows them).
+    expect(serverNode("lock-2").state).toBe("crashed");
+    expect(serverNode("lock-4").state).toBe("crashed");
+    await page.getByTestId("run-summary").waitFor({ timeout: UI_TIMEOUT_MS });
+
+    // Another story, opened by its link: the last run's charts and summary go out of view, and stay reachable.
+    await page.goto(`${server!.url}/?preset=gc-pause&beat=2`);
+    await page.getByTestId("show-last-run").waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId("run-summary").count()).toBe(0);
+    expect(await page.getByTestId("counter-requests").textContent()).toBe("0");
+    await page.getByTestId("show-last-run").click();
+    await page.getByTestId("run-summary").waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await numberIn(page.getByTestId("headline-requests"))).toBe(holds.report.requests.total);
+
+    // Its start resets the world first: every node up (and emptied by the warm-up) when the run begins.
+    expect(await page.getByTestId("keep-world").isChecked()).toBe(false);
+    await page.getByTestId("run-start").click();
+    const next = await nextReport(holds.runId, 60_000);
+    expect(nodesAtRunStart.get(next.runId)).toEqual({ cache: "up", "lock-1": "up", "lock-2": "up", "lock-3": "up", "lock-4": "up", "lock-5": "up" });
+    expect(next.report.locks.acquired).toBeGreaterThan(0);
+    const resetLine = "world reset for gc-pause beat 2: every node up and empty, every path healed, no latency (lock-2 started, lock-4 started)";
+    expect(serverLog.map((entry) => entry.text)).toContain(resetLine);
+    await expect.poll(() => page.getByTestId("event-log-entries").textContent(), { timeout: UI_TIMEOUT_MS }).toContain(resetLine);
+    await waitForRunIdle();
+  }, 150_000);
+
+  it("keep the world as it is: a story started with the box ticked starts with the node left down", async () => {
+    const before = lastRunId();
+    expect(await watcher!.timeout(UI_TIMEOUT_MS).emitWithAck("node:action", { nodeId: "lock-3", action: "crash" })).toMatchObject({ data: { state: "crashed" } });
+    await page.goto(`${server!.url}/?preset=gc-pause&beat=2`);
+    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    await page.getByTestId("keep-world").check();
+    const resetsBefore = serverLog.filter((entry) => entry.text.startsWith("world reset")).length;
+    await page.getByTestId("run-start").click();
+    expect(await waitUntil(() => lastRunId() > before, RUN_TIMEOUT_MS)).toBe(true);
+    expect(nodesAtRunStart.get(lastRunId())?.["lock-3"]).toBe("crashed");
+    expect(serverLog.filter((entry) => entry.text.startsWith("world reset")).length).toBe(resetsBefore);
+    await nextReport(before);
+    await waitForRunIdle();
+
+    // From the builder, Start warns before the run about the node the scenario did not ask to be down.
+    await page.goto(`${server!.url}/?s=${encodeScenario(TINY)}`);
+    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    const afterKept = lastRunId();
+    await page.getByTestId("run-start").click();
+    await page.getByTestId("start-warning").waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId("start-warning").textContent()).toContain("lock-3 is down");
+    expect(lastRunId()).toBe(afterKept);
+    // "Reset first": the world comes back, then the run starts.
+    await page.getByTestId("reset-first").click();
+    const tiny = await nextReport(afterKept);
+    expect(nodesAtRunStart.get(tiny.runId)?.["lock-3"]).toBe("up");
+    await waitForRunIdle();
+  }, 150_000);
+
+  it("Next beat (N) during a run stops the run first: the new beat's narration never sits over the old beat's charts", async () => {
+    // The story's beat 1, with a run long enough that it is still going whenever the key press lands.
+    const before = lastRunId();
+    const long: ScenarioInput = { ...presetScenario(findPreset("gc-pause")!, 1), faults: [], durationMs: 300_000 };
+    await page.goto(`${server!.url}/?preset=gc-pause&beat=1&s=${encodeScenario(long)}`);
+    await expect.poll(() => page.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+    await page.getByTestId("run-start").click();
+    expect(await waitUntil(() => lastRunId() > before && (framesByRun.get(lastRunId())?.length ?? 0) > 0, RUN_TIMEOUT_MS)).toBe(true);
+    const runId = lastRunId();
+    await expect.poll(() => page.getByTestId("run-status").getAttribute("data-status"), { timeout: UI_TIMEOUT_MS }).toBe("running");
+    expect(await page.getByTestId("story-panel").getAttribute("data-beat")).toBe("1");
+
+    await page.locator("body").press("n");
+    const { report } = await nextReport(before, 60_000);
+    expect(report.stopped).toMatchObject({ by: "presenter" });
+    expect(await waitUntil(() => runState.status === "finished", UI_TIMEOUT_MS)).toBe(true);
+    expect(runState).toMatchObject({ status: "finished", runId, stopped: { by: "presenter" } });
+    await expect.poll(() => page.getByTestId("story-panel").getAttribute("data-beat"), { timeout: UI_TIMEOUT_MS }).toBe("2");
+    // The stopped run is put away, not shown under beat 2's narration — and stays one click away.
+    await page.getByTestId("show-last-run").waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await page.getByTestId("run-summary").count()).toBe(0);
+    expect(await page.getByTestId("notice-beat-stopped").textContent()).toContain(`Run ${runId} was stopped`);
+  }, 180_000);
 
   it("compares two beats of a story: both runs on one time line, labelled by beat, with the two reports' figures", async () => {
     const story = findPreset("saturday-morning")!;
@@ -657,6 +788,8 @@ describe("dashboard", () => {
         if (pictured) {
           fs.mkdirSync(DOCS, { recursive: true });
           await desktop.screenshot({ path: path.join(DOCS, "screenshot.png") });
+          // The picture a shared link shows (openGraph.images in app/layout.tsx).
+          await desktop.screenshot({ path: OG_IMAGE });
           await audience.screenshot({ path: path.join(DOCS, "screenshot-phone.png") });
         }
         lastRun = (await nextReport(lastRun, 60_000)).runId;
@@ -745,4 +878,66 @@ describe("dashboard", () => {
       await expect.poll(() => numberIn(page.getByTestId("alarm-banner").getByTestId("alarm-count")), { timeout: UI_TIMEOUT_MS }).toBe(serverReport.locks.safetyViolations);
     }
   }, 60_000);
+});
+
+/**
+ * What a process supervisor, `docker stop` or a terminal multiplexer does: a signal to the `npm run dev`
+ * process only. Everything below it must go — the server, its six redis-server processes, its helpers.
+ * Runs after the dashboard's server has stopped: one Next dev server per folder at a time.
+ */
+/** A process's command line, or "" once it is gone. */
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "";
+  }
+}
+
+describe("npm run dev stops everything on a signal to npm", () => {
+  // Upper half of slot 11 (faults-restart.integration.test.ts takes at most 3 ports at its start).
+  const BASE = testBasePort(11) + TEST_PORTS_PER_SLOT / 2;
+  const seen = new Set<number>();
+
+  beforeAll(async () => {
+    if (server && !serverStopped) {
+      expect((await server.stop()).forced).toBe(false);
+      serverStopped = true;
+    }
+  }, 60_000);
+
+  afterAll(() => {
+    // Whatever happened above, nothing of ours outlives the file.
+    for (const pid of seen) {
+      if (!processAlive(pid)) continue;
+      for (const signal of ["SIGCONT", "SIGKILL"] as const) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+  });
+
+  for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+    it(`${signal} to the npm process stops the server and all six redis-server processes`, async () => {
+      const dev = await startNpmDev({ port: await freePort(), basePort: BASE });
+      const pids = [dev.npmPid, ...dev.descendants, ...dev.nodePids.values()];
+      for (const pid of pids) seen.add(pid);
+      expect([...dev.nodePids.keys()].sort()).toEqual(["cache", ...LOCK_IDS]);
+      // npm runs the server itself (exec), and the nodes are the server's children.
+      const serverPids = dev.descendants.filter((pid) => commandOf(pid).includes("server/index.ts"));
+      expect(serverPids, dev.output()).toHaveLength(1);
+      // No shell and no tsx process in between: a signal npm passes on reaches the server itself.
+      expect(parentOf(serverPids[0]!)).toBe(dev.npmPid);
+      for (const pid of dev.nodePids.values()) expect(dev.descendants, `redis-server ${pid} under npm`).toContain(pid);
+      for (const pid of dev.nodePids.values()) expect(processAlive(pid)).toBe(true);
+
+      process.kill(dev.npmPid, signal);
+      const gone = await waitUntil(() => pids.every((pid) => !processAlive(pid)), 20_000);
+      const left = pids.filter(processAlive).map((pid) => `${pid} ${commandOf(pid)}`);
+      expect(gone, `left running after ${signal}:\n${left.join("\n")}\n--- output ---\n${dev.output()}`).toBe(true);
+    }, 150_000);
+  }
 });

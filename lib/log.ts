@@ -39,7 +39,16 @@ const runEntry = z.discriminatedUnion("event", [
   z.object({ kind: z.literal("run"), event: z.literal("ended"), ...base, runId: z.number().int() }),
   z.object({ kind: z.literal("run"), event: z.literal("failed"), ...base, runId: z.number().int(), message: z.string() }),
   z.object({ kind: z.literal("run"), event: z.literal("stopped"), ...base, runId: z.number().int() }),
-  z.object({ kind: z.literal("run"), event: z.literal("world-reset"), ...base }),
+  z.object({
+    kind: z.literal("run"),
+    event: z.literal("world-reset"),
+    ...base,
+    /** The story whose start reset the world; absent for the presenter's Reset world. */
+    presetId: z.string().optional(),
+    beat: z.number().int().optional(),
+    /** What the reset changed ("lock-2 started"); absent for the presenter's Reset world. */
+    changed: z.array(z.string()).optional(),
+  }),
   noteOf("run"),
 ]);
 
@@ -160,7 +169,7 @@ export const logEntry = {
     ended: (f: Fields<"run", "ended">): LogEntry => ({ kind: "run", event: "ended", ...f, text: `run ${f.runId} ended` }),
     failed: (f: Fields<"run", "failed">): LogEntry => ({ kind: "run", event: "failed", ...f, text: `run ${f.runId} failed: ${f.message}` }),
     stopped: (f: Fields<"run", "stopped">): LogEntry => ({ kind: "run", event: "stopped", ...f, text: `run ${f.runId} stopped at ${seconds(f.atMs)} by the presenter` }),
-    worldReset: (f: Fields<"run", "world-reset">, text = "world reset: every node up, every path open"): LogEntry => ({ kind: "run", event: "world-reset", ...f, text }),
+    worldReset: (f: Fields<"run", "world-reset">, text = worldResetText(f)): LogEntry => ({ kind: "run", event: "world-reset", ...f, text }),
     note: (atMs: number, text: string): LogEntry => logEntry.note("run", atMs, text),
   },
 
@@ -316,4 +325,11 @@ export function withLogEntry(log: readonly LogEntry[], entry: LogEntry, max: num
 function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
   return -1;
+}
+
+function worldResetText(f: Fields<"run", "world-reset">): string {
+  if (!f.changed) return "world reset: every node up, every path open";
+  const what = f.presetId ? `${f.presetId}${f.beat ? ` beat ${f.beat}` : ""}` : "this run";
+  const changes = f.changed.length > 0 ? ` (${f.changed.join(", ")})` : " (nothing was out of place)";
+  return `world reset for ${what}: every node up and empty, every path healed, no latency${changes}`;
 }

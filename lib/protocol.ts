@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { ExpectResult } from "./expect";
-import type { LogEntry, Report, SafetyViolation, TickFrame } from "./report";
+import type { LogEntry, Report, RunStop, SafetyViolation, TickFrame } from "./report";
 import { instanceIndexSchema, NODE_FAULT_ACTIONS, nodeFaultOptionShape, pauseMsSchema, refineNodeFaultFields, type Scenario } from "./scenario";
 
 /** Bumped on every incompatible change; the page refuses to talk to a server that speaks another one. */
@@ -107,6 +107,12 @@ export const runStartCommandSchema = z.strictObject({
   beat: z.number().int().min(1).max(50).optional(),
   /** Slow motion, 1–10: every duration stretched by this factor. @default 1 */
   timeScale: z.number().min(1).max(10).optional(),
+  /**
+   * A story (`presetId`) starts from its own world: every node up and empty, every path healed, no
+   * latency. `true` keeps the world as it is (nodes down stay down). Runs without a presetId always
+   * keep it. @default false
+   */
+  keepWorld: z.boolean().optional(),
 });
 export type RunStartCommand = z.infer<typeof runStartCommandSchema>;
 
@@ -137,7 +143,7 @@ export type RunMeta = { presetId?: string; beat?: number };
 export type WireRunState =
   | { status: "idle" }
   | { status: "running"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number }
-  | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number }
+  | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number; stopped?: RunStop }
   | { status: "failed"; runId: number; scenario: Scenario; meta: RunMeta; message: string };
 
 /**

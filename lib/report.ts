@@ -144,9 +144,14 @@ export interface NodeAtStart {
   partitioned: boolean;
 }
 
+/** A run ended early by hand: when on the run's line (ms since t = 0), and who stopped it. */
+export type RunStop = { atMs: number; by: "presenter" };
+
 /** The JSON report of one run. Every figure is explained in the README ("Reading the report"). */
 export interface Report {
   scenario: Scenario;
+  /** Present when the run was stopped before its end; absent when it ran its course. */
+  stopped?: RunStop;
   provenance: { seed: number; gitSha: string; versions: Record<string, string>; cores: number; startedAt: string };
   durationMs: number;
   requests: { total: number; hits: number; misses: number; staleServed: number; errors: number; timeouts: number };

@@ -242,6 +242,7 @@ function noResultWords(report: Report, world: World, seen: { noGrant: boolean; s
             ? `all ${r.total} requests timed out`
             : `no client of ${r.total} got a value (${r.errors} error(s), ${r.timeouts} timeout(s))`;
   const why: string[] = [];
+  if (report.stopped) why.push(`the run was stopped at ${(report.stopped.atMs / 1000).toFixed(1)} s by the ${report.stopped.by}`);
   if (world.lockDownAtStart.length > 0) {
     const ids = world.lockDownAtStart.map((n) => n.id).join(", ");
     why.push(`${world.lockDownAtStart.length} of ${world.lockNodesUsed} lock node${world.lockNodesUsed === 1 ? " was" : "s were"} down before the run (${ids})`);

@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { describeError } from "./core/errors";
+import { watchParent } from "./core/parent-watch";
 import { createApp, type LabApp } from "./app";
 import {
   httpBaseUrl,
@@ -63,8 +64,10 @@ const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
 });
 
 // `on`, not `once`: a second Ctrl+C must not kill the process while Redis children are being stopped.
-process.on("SIGINT", () => void shutdown(0, "SIGINT"));
-process.on("SIGTERM", () => void shutdown(0, "SIGTERM"));
+// SIGHUP (the terminal closed, a multiplexer's window killed) stops the lab as SIGTERM does.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0, `${signal} received`));
+// `npm run dev` passes on SIGINT and SIGTERM only; when npm dies of anything else, the lab follows it.
+watchParent((parent) => void shutdown(0, `the process that started the lab (PID ${parent}) is gone`));
 
 await main();
 
@@ -152,11 +155,11 @@ async function fail(message: string): Promise<void> {
 /** Idempotent; the order matters: stop talking to pages first, then stop the Redis processes. */
 async function shutdown(code: number, reason?: string): Promise<never> {
   if (stopping) {
-    if (reason) console.log(`Stampede Lab: ${reason} received, still stopping the Redis nodes…`);
+    if (reason) console.log(`Stampede Lab: ${reason}, still stopping the Redis nodes…`);
     return new Promise<never>(() => {});
   }
   stopping = true;
-  if (reason) console.log(`Stampede Lab: ${reason} received, stopping…`);
+  if (reason) console.log(`Stampede Lab: ${reason}, stopping…`);
   // Last resort if something below hangs; long enough for the node manager to stop its children.
   setTimeout(() => {
     console.error("Stampede Lab: shutdown took too long; exiting anyway.");

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useMemo, useRef } from "react";
+import { memo, useId, useMemo, useRef } from "react";
 import { defaultScenario, parseScenario, type ScenarioInput } from "@/lib/scenario";
 import { GROUPS, rangeText, viewOf, type FieldDef, type ScenarioView } from "./field-defs";
 import { FaultsEditor } from "./faults-editor";
@@ -25,7 +25,8 @@ export interface ScenarioBuilderProps {
  * Every field of the scenario contract, grouped, each with one line of explanation, validated on
  * every keystroke with the same zod schema the server and the CLI use.
  */
-export function ScenarioBuilder({ value, onChange, disabled = false, disabledReason }: ScenarioBuilderProps) {
+// Memoized: the page re-renders with every frame of a run, and the builder's hundred fields need not.
+export const ScenarioBuilder = memo(function ScenarioBuilder({ value, onChange, disabled = false, disabledReason }: ScenarioBuilderProps) {
   const idPrefix = useId().replace(/[^A-Za-z0-9_-]/g, "");
   const sectionRef = useRef<HTMLElement>(null);
   const result = useMemo(() => parseScenario(value), [value]);
@@ -152,7 +153,7 @@ export function ScenarioBuilder({ value, onChange, disabled = false, disabledRea
       </fieldset>
     </section>
   );
-}
+});
 
 /** Keys with an editor of their own: their problems are shown there, not in the list of other problems. */
 const EDITOR_ROOTS = ["faults", "nodeOptions"];

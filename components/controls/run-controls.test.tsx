@@ -10,6 +10,7 @@ const RUNS = {
   idle: { status: "idle" },
   running: { status: "running", runId: 7, scenario: { ...scenario, timeScale: 3 }, meta: { presetId: "redlock-holds", beat: 1 }, startedAt: Date.now() - 2000 },
   finished: { status: "finished", runId: 7, scenario, meta: {}, startedAt: 1000, endedAt: 9500 },
+  stopped: { status: "finished", runId: 9, scenario, meta: { presetId: "gc-pause", beat: 1 }, startedAt: 1000, endedAt: 3000, stopped: { atMs: 1500, by: "presenter" } },
   failed: { status: "failed", runId: 8, scenario, meta: { presetId: "no-quorum" }, message: "lock-3 never came up" },
 } satisfies Record<string, WireRunState>;
 
@@ -45,6 +46,40 @@ describe("RunControls", () => {
     expect(states(html)).toEqual({ "run-start": "off", "run-stop": "on", "key-expire": "on", "crowd-release": "on", "lab-reset": "on" });
     expect(text(html)).toMatch(/Running.*run 7 · redlock-holds beat 1 · 3× slow motion · 2\.\d s/);
     expect(text(html)).toContain("from the next start (this run: 3×)");
+  });
+
+  it("a stopped run says stopped, when and by whom — not finished", () => {
+    const t = text(render({ run: RUNS.stopped }));
+    expect(t).toMatch(/Stopped.*run 9 · gc-pause beat 1 · stopped at 1\.5 s by the presenter/);
+    expect(t).not.toContain("Finished");
+    expect(t).not.toContain("took");
+  });
+
+  it("the keep-the-world box: off by default for a story, always on (and fixed) for a builder run", () => {
+    const story = render({ keepWorld: { checked: false, applies: true, onChange: noop } });
+    const box = (html: string) => /<input[^>]*data-testid="keep-world"[^>]*>/.exec(html)?.[0] ?? "";
+    expect(text(story)).toContain("keep the world as it is");
+    expect(box(story)).not.toMatch(/checked=""/);
+    expect(box(story)).not.toMatch(/disabled=""/);
+    expect(box(render({ keepWorld: { checked: true, applies: true, onChange: noop } }))).toMatch(/checked=""/);
+    const builder = render({ keepWorld: { checked: false, applies: false, onChange: noop } });
+    expect(box(builder)).toMatch(/checked=""/);
+    expect(box(builder)).toMatch(/disabled=""/);
+    expect(text(builder)).toContain("always, for a scenario from the builder");
+    expect(render()).not.toContain('data-testid="keep-world"');
+  });
+
+  it("warns before a run with nodes down, offering start anyway or reset first", () => {
+    const warning = { text: "lock-2, lock-4 are down — the scenario does not take them down itself", onStartAnyway: noop, onResetFirst: noop, onCancel: noop };
+    const html = render({ startWarning: warning });
+    expect(text(html)).toContain("lock-2, lock-4 are down — the scenario does not take them down itself.");
+    expect(disabled(html, "start-anyway")).toBe(false);
+    expect(disabled(html, "reset-first")).toBe(false);
+    expect(text(html)).toContain("Start anyway");
+    expect(text(html)).toContain("Reset first, then start");
+    // Not while a run goes, and not without control.
+    expect(render({ startWarning: warning, run: RUNS.running })).not.toContain('data-testid="start-warning"');
+    expect(render({ startWarning: warning, canControl: false })).not.toContain('data-testid="start-warning"');
   });
 
   it("finished and failed say so, the failure with its message", () => {

@@ -2,6 +2,7 @@
 
 import { useId, type ReactNode } from "react";
 import type { WireRunState } from "@/lib/protocol";
+import { describeStop } from "../format";
 import { useNow } from "../use-now";
 import { InstancePause } from "./instance-pause";
 
@@ -36,6 +37,16 @@ export interface RunControlsProps {
   error?: string | null;
   /** Why Start cannot go now although the lab is free (e.g. "the scenario has 2 problems"). */
   startBlockedReason?: string | null;
+  /**
+   * The "keep the world as it is" box beside Start. `applies`: the next start is a story's, which
+   * otherwise resets the world first; a run from the builder always keeps it. Absent: no box.
+   */
+  keepWorld?: { checked: boolean; applies: boolean; onChange(checked: boolean): void };
+  /**
+   * Start was pressed with nodes down that the scenario did not ask for: the warning's words
+   * ("lock-2, lock-4 are down") and its two ways on. Absent or null: no warning.
+   */
+  startWarning?: { text: string; onStartAnyway(): void; onResetFirst(): void; onCancel(): void } | null;
 }
 
 const BIG =
@@ -69,6 +80,8 @@ export function RunControls({
   busy = false,
   error = null,
   startBlockedReason = null,
+  keepWorld,
+  startWarning = null,
 }: RunControlsProps) {
   const id = useId();
   const running = run.status === "running";
@@ -142,6 +155,58 @@ export function RunControls({
           ↺ Reset world
         </button>
       </div>
+
+      {keepWorld && canControl && (
+        <label
+          data-testid="keep-world-label"
+          className={`flex flex-wrap items-center gap-x-3 text-lg ${keepWorld.applies ? "text-slate-200" : "text-slate-500"}`}
+          title={
+            keepWorld.applies
+              ? "Off: the story starts from its own world — every node up and empty, every path healed, no latency. On: nodes down stay down."
+              : "A scenario from the builder always keeps the world; Start warns when a node it needs is down."
+          }
+        >
+          <input
+            type="checkbox"
+            data-testid="keep-world"
+            className="size-6 accent-amber-400"
+            checked={keepWorld.applies ? keepWorld.checked : true}
+            disabled={!keepWorld.applies || running || busy}
+            onChange={(event) => keepWorld.onChange(event.target.checked)}
+          />
+          keep the world as it is
+          {!keepWorld.applies && <span className="basis-full pl-9 text-base">always, for a scenario from the builder</span>}
+        </label>
+      )}
+
+      {startWarning && !running && canControl && (
+        <div role="alert" data-testid="start-warning" className="flex flex-col gap-3 rounded-xl border-2 border-amber-400 bg-amber-950/60 px-4 py-3">
+          <p className="text-xl font-semibold text-amber-100">{startWarning.text}.</p>
+          <div className="flex flex-wrap gap-3">
+            <button
+              type="button"
+              data-testid="start-anyway"
+              disabled={!canCommand}
+              onClick={startWarning.onStartAnyway}
+              className="rounded-lg bg-amber-400 px-4 py-2 text-lg font-bold text-slate-950 hover:bg-amber-300 disabled:opacity-50"
+            >
+              Start anyway
+            </button>
+            <button
+              type="button"
+              data-testid="reset-first"
+              disabled={!canCommand}
+              onClick={startWarning.onResetFirst}
+              className="rounded-lg bg-emerald-500 px-4 py-2 text-lg font-bold text-slate-950 hover:bg-emerald-400 disabled:opacity-50"
+            >
+              Reset first, then start
+            </button>
+            <button type="button" data-testid="start-warning-cancel" onClick={startWarning.onCancel} className="rounded-lg px-3 py-2 text-lg text-amber-100 underline">
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
 
       {onPause && canControl && <InstancePause run={run} canCommand={canCommand} onPause={onPause} />}
 
@@ -220,9 +285,12 @@ export function RunStatusLine({ run, busy = false }: { run: WireRunState; busy?:
       detail = [`run ${run.runId}`, storyOf(run.meta), slowOf(run.scenario.timeScale), seconds(now - run.startedAt)].filter(Boolean).join(" · ");
       break;
     case "finished":
-      dot = "bg-sky-400";
-      label = "Finished";
-      detail = [`run ${run.runId}`, storyOf(run.meta), slowOf(run.scenario.timeScale), `took ${seconds(run.endedAt - run.startedAt)}`].filter(Boolean).join(" · ");
+      dot = run.stopped ? "bg-amber-400" : "bg-sky-400";
+      // Ended by hand: the numbers cover only part of the scenario, and the line says so first.
+      label = run.stopped ? "Stopped" : "Finished";
+      detail = [`run ${run.runId}`, storyOf(run.meta), slowOf(run.scenario.timeScale), run.stopped ? describeStop(run.stopped) : `took ${seconds(run.endedAt - run.startedAt)}`]
+        .filter(Boolean)
+        .join(" · ");
       break;
     case "failed":
       dot = "bg-rose-500";

@@ -107,6 +107,14 @@ describe("replayView", () => {
     expect(wallNow - late.nodes!.find((n) => n.id === "cache")!.since).toBe(300);
   });
 
+  it("a run stopped by hand replays as stopped, at the moment its report says", () => {
+    const stopped = buildRecording({ run, frames, log, nodeTimeline: timeline, report: { ticks: frames, stopped: { atMs: 250, by: "presenter" } } as unknown as Report })!;
+    const parsed = parseRecording(JSON.stringify(stopped));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(replayView(parsed.recording, 3).run).toMatchObject({ status: "finished", stopped: { atMs: 250, by: "presenter" } });
+    expect(replayView(recording, 3).run).not.toHaveProperty("stopped");
+  });
+
   it("ends with every frame, the whole log and the report", () => {
     const end = replayView(recording, 3);
     expect(end.run.status).toBe("finished");

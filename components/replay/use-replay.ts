@@ -132,7 +132,13 @@ export function replayView(recording: Recording, cursor: number, wallNow = Date.
   const startedAt = wallNow - nowMs;
   const base = { runId: REPLAY_RUN_ID, scenario: recording.scenario, meta: recording.meta, startedAt };
   const run: WireRunState = done
-    ? { status: "finished", ...base, endedAt: startedAt + (recording.report?.durationMs ?? nowMs) }
+    ? {
+        status: "finished",
+        ...base,
+        endedAt: startedAt + (recording.report?.durationMs ?? nowMs),
+        // A run stopped by hand replays as stopped: its report says when.
+        ...(recording.report?.stopped ? { stopped: recording.report.stopped } : {}),
+      }
     : { status: "running", ...base };
   const log = done ? recording.log : recording.log.filter((entry) => entry.atMs <= nowMs);
   // Node states as the timeline had them at this point; "since" on the replay's clock, so "crashed

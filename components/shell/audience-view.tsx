@@ -12,6 +12,7 @@ import { findPreset } from "@/lib/presets";
 import { alarmCount } from "../alarm/alarm";
 import { AlarmBanner } from "../alarm/alarm-banner";
 import { LiveCharts } from "../charts/live-charts";
+import { describeStop } from "../format";
 import { LockGrid } from "../lock-grid/lock-grid";
 import { LockLanes } from "../lock-grid/lock-lanes";
 import { RunSummary } from "../summary/run-summary";
@@ -59,7 +60,7 @@ export function AudienceView() {
       <section className="panel flex flex-col gap-2" data-testid="audience-story" aria-label="What is happening">
         <p className="flex items-center gap-2 text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
           <RunDot status={run.status} />
-          {RUN_WORDS[run.status]}
+          {run.status === "finished" && run.stopped ? `Run ${describeStop(run.stopped)}` : RUN_WORDS[run.status]}
         </p>
         {preset ? (
           <>

@@ -42,6 +42,23 @@ function text(html: string): string {
 }
 
 describe("RunSummary", () => {
+  it("a stopped run says when and by whom, not just how long it took", () => {
+    // A quiet run stopped at 1.5 s: the verdict does not call it quiet, the summary says it stopped.
+    const quiet = report({ durationMs: 1520, stopped: { atMs: 1500, by: "presenter" }, requests: { total: 0, hits: 0, misses: 0, staleServed: 0, errors: 0, timeouts: 0 }, episodes: [], episodeCount: 0, maxDbReadsPerEpisode: 0 });
+    const t = text(renderToString(<RunSummary report={quiet} />));
+    expect(t).toContain("Stopped at 1.5 s by the presenter, before the scenario's 10.0 s were up: these numbers cover the run until then.");
+    expect(t).toContain("stopped at 1.5 s by the presenter");
+    expect(t).not.toMatch(/Verdict · Quiet/);
+    expect(t).toContain("NO RESULT — the run was stopped at 1.5 s by the presenter: no client arrived.");
+    // Stopped while draining, after the scenario's arrivals were over.
+    const late = text(renderToString(<RunSummary report={report({ stopped: { atMs: 10_400, by: "presenter" } })} />));
+    expect(late).toContain("Stopped at 10.4 s by the presenter, while its last requests drained.");
+    // A run that ran its course says nothing of the kind.
+    const whole = renderToString(<RunSummary report={report()} />);
+    expect(whole).not.toContain('data-testid="summary-stopped"');
+    expect(text(whole)).toContain("6.0 s");
+  });
+
   it("shows the verdict, the requests with their share, and the cache node's count beside the engine's", () => {
     const html = renderToString(<RunSummary report={report()} />);
     const t = text(html);

@@ -13,6 +13,7 @@ import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
 import { roundRows } from "./lock-rounds";
 import { DATABASE_MODEL, SimulatedTag } from "../shell/simulated-tag";
+import { describeStop } from "../format";
 
 export interface RunSummaryProps {
   report: Report;
@@ -52,7 +53,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
           <p className="text-lg text-slate-400">
             {s.strategy}, lock {s.lock}
             {s.lock === "none" ? "" : `, waiters ${s.waiters}, on lock error ${s.onLockError}`}, {s.instances} instance(s), seed {s.seed} ·{" "}
-            {(report.durationMs / 1000).toFixed(1)} s
+            {report.stopped ? describeStop(report.stopped) : `${(report.durationMs / 1000).toFixed(1)} s`}
           </p>
         </div>
         <div className="flex gap-3">
@@ -70,7 +71,17 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
           {tone.mark}
         </span>
         <div className="flex flex-col gap-1">
-          <p className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-300">Verdict · {tone.title}</p>
+          {report.stopped && (
+            <p data-testid="summary-stopped" className="text-xl font-bold text-amber-200">
+              {capitalize(describeStop(report.stopped))}
+              {report.stopped.atMs < s.durationMs
+                ? `, before the scenario's ${(s.durationMs / 1000).toFixed(1)} s were up: these numbers cover the run until then.`
+                : ", while its last requests drained."}
+            </p>
+          )}
+          <p className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-300">
+            Verdict · {report.stopped && verdict.tone === "quiet" ? "Stopped early" : tone.title}
+          </p>
           <p className="text-2xl font-bold">{verdict.reads}</p>
           {verdict.writes && <p className={`text-xl font-semibold ${verdict.writesLost ? "text-rose-200" : "text-slate-200"}`}>{verdict.writes}</p>}
           {report.violations[0] && (
@@ -367,4 +378,8 @@ function download(name: string, type: string, text: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

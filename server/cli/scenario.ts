@@ -11,6 +11,7 @@ import { parseScenario, type Scenario } from "../../lib/scenario";
 import { describeError } from "../core/errors";
 import { LabController } from "../lab/controller";
 import { rehearsalPassed, rehearsalPlan, rehearse } from "../lab/rehearsal";
+import { watchParent } from "../core/parent-watch";
 import { nodeManagerOptionsFor, runScenario } from "../lab/runner";
 import { createNodeManager, nodeManagerOptionsFromEnv } from "../nodes/manager";
 import { checkClaim } from "../../lib/claims";
@@ -204,6 +205,11 @@ async function loadScenario(args: { config?: string; preset?: string; beat?: str
   }
   return parsed.scenario;
 }
+
+// SIGINT, SIGTERM and SIGHUP stop the nodes through the manager's process hooks (no handler of ours
+// here, so they own the signal). An orphaned run — npm gone without passing a signal on — takes the
+// same way out.
+watchParent(() => process.kill(process.pid, "SIGTERM"));
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -27,7 +27,7 @@ export function registerLabHandlers(socket: LabSocket, deps: LabHandlerDeps): vo
     command(
       "run:start",
       runStartCommandSchema,
-      ({ scenario: input, presetId, beat, timeScale }) =>
+      ({ scenario: input, presetId, beat, timeScale, keepWorld }) =>
         serial(() => {
           const lockNodes = nodes.list().filter((node) => node.role === "lock").length;
           const scenario = prepareScenario(input, timeScale, lockNodes);
@@ -35,7 +35,8 @@ export function registerLabHandlers(socket: LabSocket, deps: LabHandlerDeps): vo
             ...(presetId === undefined ? {} : { presetId }),
             ...(beat === undefined ? {} : { beat }),
           };
-          return lab.start(scenario, meta);
+          // A story starts from its own world, unless the presenter keeps the one left by the last run.
+          return lab.start(scenario, meta, { resetWorld: presetId !== undefined && keepWorld !== true });
         }),
       log,
       gate,

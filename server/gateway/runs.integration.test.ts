@@ -216,6 +216,66 @@ describe("runs over the socket", () => {
     expect(back.history.log.some((entry) => entry.text.includes("a crowd of 300 released by hand"))).toBe(true);
   });
 
+  it("a stopped run says when and by whom, in its finished state and in its report", async () => {
+    const page = await join();
+    const ack = await page.send("run:start", { scenario: { ...SMALL, durationMs: 20_000 } });
+    const runId = (ack as { data: { runId: number } }).data.runId;
+    expect(await waitUntil(() => page.frames.length >= 3, 20_000)).toBe(true);
+    expect(await page.send("run:stop", {})).toEqual({ data: {} });
+    expect(await waitUntil(() => page.states.at(-1)?.status === "finished", 30_000)).toBe(true);
+    const finished = page.states.at(-1)!;
+    expect(finished).toMatchObject({ runId, stopped: { atMs: expect.any(Number), by: "presenter" } });
+    const stopped = (finished as { stopped: { atMs: number } }).stopped;
+    // Stopped after its third frame, long before its 20 s were up.
+    expect(stopped.atMs).toBeGreaterThanOrEqual(3 * SMALL.tickMs!);
+    expect(stopped.atMs).toBeLessThan(20_000);
+    expect(await waitUntil(() => page.reports.some((r) => r.runId === runId), 5000)).toBe(true);
+    expect(page.reports.find((r) => r.runId === runId)!.report.stopped).toEqual(stopped);
+  });
+
+  it("a run that ran its course carries no stop", async () => {
+    const page = await join();
+    const ack = await page.send("run:start", { scenario: SMALL });
+    const runId = (ack as { data: { runId: number } }).data.runId;
+    expect(await waitUntil(() => page.states.at(-1)?.status === "finished", 40_000)).toBe(true);
+    expect(page.states.at(-1)).not.toHaveProperty("stopped");
+    expect(await waitUntil(() => page.reports.some((r) => r.runId === runId), 5000)).toBe(true);
+    expect(page.reports.find((r) => r.runId === runId)!.report).not.toHaveProperty("stopped");
+  });
+
+  it("a story starts from its own world; keepWorld and builder runs keep the world as it is", async () => {
+    const page = await join();
+    const lock4 = () => real!.nodes.get("lock-4").state;
+    const startAndStop = async (command: Record<string, unknown>) => {
+      const ack = await page.send("run:start", { scenario: { ...SMALL, durationMs: 20_000 }, ...command });
+      expect(ack).toEqual({ data: { runId: expect.any(Number) } });
+      const runId = (ack as { data: { runId: number } }).data.runId;
+      // The state as the run began: the world it starts from.
+      const atStart = lock4();
+      expect(await page.send("run:stop", {})).toEqual({ data: {} });
+      expect(await waitUntil(() => page.states.some((s) => s.status === "finished" && s.runId === runId), 30_000)).toBe(true);
+      return { runId, atStart };
+    };
+    const resetLines = () => page.log.filter((entry) => entry.text.startsWith("world reset for"));
+
+    expect(await page.send("node:action", { nodeId: "lock-4", action: "crash" })).toMatchObject({ data: { state: "crashed" } });
+    // From the builder (no presetId): the world is kept.
+    expect((await startAndStop({})).atStart).toBe("crashed");
+    // A story with keepWorld: kept too.
+    expect((await startAndStop({ presetId: "redlock-holds", beat: 1, keepWorld: true })).atStart).toBe("crashed");
+    expect(resetLines()).toEqual([]);
+
+    // A story: every node up before its run begins, and one log line says so.
+    const story = await startAndStop({ presetId: "redlock-holds", beat: 1 });
+    expect(story.atStart).toBe("up");
+    expect(await answersPing(real!.nodes.get("lock-4").port)).toBe(true);
+    expect(resetLines().map((entry) => entry.text)).toEqual([
+      "world reset for redlock-holds beat 1: every node up and empty, every path healed, no latency (lock-4 started)",
+    ]);
+    const texts = page.log.map((entry) => entry.text);
+    expect(texts.indexOf(resetLines()[0]!.text)).toBeLessThan(texts.indexOf(`run ${story.runId} started: redlock-holds, beat 1`));
+  });
+
   it("resets the world: stops a run and brings a crashed node back up", async () => {
     const page = await join();
     const ack = await page.send("run:start", { scenario: { ...SMALL, durationMs: 8000 } });

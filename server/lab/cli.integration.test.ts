@@ -138,7 +138,7 @@ describe("scenario CLI", () => {
     // The beat's own expects, each ✓ with its plain words and the report's value.
     expect(stderr).toMatch(/^redlock-holds, beat 1: all 3 expect\(s\) hold$/m);
     expect(stderr).toMatch(/^ {2}✓ maxDbReadsPerEpisode == 1 — most DB reads in one episode = 1 \(actual 1\)$/m);
-    expect(stderr).toMatch(/^ {2}✓ locks.acquired >= 1 — locks acquired ≥ 1 \(actual \d+\)$/m);
+    expect(stderr).toMatch(/^ {2}✓ locks.acquired >= 1 — locks granted ≥ 1 \(actual \d+\)$/m);
     expectNoSurvivors(report, processGroup);
   });
 

@@ -38,6 +38,42 @@ describe("LabController", () => {
     lab.dispose();
   });
 
+  it("a start that resets the world brings every node back before the run begins, in one log line", async () => {
+    const nodes = createFakeNodeManager();
+    const log: LogEntry[] = [];
+    const statesAtRunning: string[][] = [];
+    const lab = new LabController(nodes, {
+      onLog: (entry) => log.push(entry),
+      onState: (state) => {
+        if (state.status === "running") statesAtRunning.push(nodes.list().map((node) => `${node.id}:${node.state}`));
+      },
+    });
+    await nodes.apply("lock-2", "crash");
+    await nodes.apply("lock-4", "crash");
+    await nodes.apply("lock-3", "latency", { ms: 200 });
+    await lab.start(scenario({ durationMs: 2000 }), { presetId: "redlock-holds", beat: 1 }, { resetWorld: true });
+    expect(statesAtRunning).toHaveLength(1);
+    expect(statesAtRunning[0]!.every((entry) => entry.endsWith(":up"))).toBe(true);
+    expect(nodes.get("lock-3").path).toEqual({ partitioned: false, latencyMs: 0, jitterMs: 0 });
+    const runLines = log.filter((entry) => entry.kind === "run").map((entry) => entry.text);
+    expect(runLines.slice(0, 2)).toEqual([
+      "world reset for redlock-holds beat 1: every node up and empty, every path healed, no latency (lock-2 started, lock-3 latency removed, lock-4 started)",
+      "run 1 started: redlock-holds, beat 1",
+    ]);
+    lab.stop();
+    lab.dispose();
+  });
+
+  it("a start that keeps the world leaves a crashed node down", async () => {
+    const nodes = createFakeNodeManager();
+    const lab = new LabController(nodes);
+    await nodes.apply("lock-2", "crash");
+    await lab.start(scenario({ durationMs: 2000 }), { presetId: "redlock-holds", beat: 1 });
+    expect(nodes.get("lock-2").state).toBe("crashed");
+    lab.stop();
+    lab.dispose();
+  });
+
   it("refuses to change a frozen node's persistence for a scenario, saying what to do, and starts nothing", async () => {
     const nodes = createFakeNodeManager();
     const lab = new LabController(nodes);

@@ -1,6 +1,6 @@
 import { logEntry, withLogEntry, type NodeChange } from "../../lib/log";
 import { ALARMS_KEPT, type RehearsalState } from "../../lib/protocol";
-import type { SafetyViolation } from "../../lib/report";
+import type { RunStop, SafetyViolation } from "../../lib/report";
 import type { Scenario } from "../../lib/scenario";
 import { systemClock, type Clock } from "../core/clock";
 import { LabError } from "../core/errors";
@@ -19,8 +19,17 @@ export type RunMeta = { presetId?: string; beat?: number };
 export type LabRunState =
   | { status: "idle" }
   | { status: "running"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number }
-  | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number }
+  | { status: "finished"; runId: number; scenario: Scenario; meta: RunMeta; startedAt: number; endedAt: number; stopped?: RunStop }
   | { status: "failed"; runId: number; scenario: Scenario; meta: RunMeta; message: string };
+
+export interface StartOptions {
+  /**
+   * First bring the world back to a known state: every node up (crashed ones start empty, frozen
+   * ones thaw), every path healed, no latency — one log line says so. The run's warm-up then empties
+   * every node. @default false
+   */
+  resetWorld?: boolean;
+}
 
 /** A safety violation on the run's time line; `seq` counts the run's alarms from 1. */
 export interface LabAlarm {
@@ -108,14 +117,18 @@ export class LabController {
    * persistence the scenario asks for (`nodeOptions`; "none" when it names none), so a preset's
    * fsync-always beat works on the lab's long-lived nodes and the next scenario gets them back plain.
    */
-  async start(scenario: Scenario, meta: RunMeta = {}): Promise<{ runId: number }> {
+  async start(scenario: Scenario, meta: RunMeta = {}, options: StartOptions = {}): Promise<{ runId: number }> {
     if (this.isRehearsing()) throw new LabError("REHEARSAL_IN_PROGRESS", "a rehearsal is playing the stories: stop it first");
-    return this.startRun(scenario, meta);
+    return this.startRun(scenario, meta, options);
   }
 
-  private async startRun(scenario: Scenario, meta: RunMeta): Promise<{ runId: number }> {
+  private async startRun(scenario: Scenario, meta: RunMeta, options: StartOptions = {}): Promise<{ runId: number }> {
     if (this.state.status === "running") {
       throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
+    }
+    if (options.resetWorld) {
+      const changed = await this.restoreNodes();
+      this.appendLog(logEntry.run.worldReset({ atMs: 0, ...(meta.presetId ? { presetId: meta.presetId } : {}), ...(meta.beat ? { beat: meta.beat } : {}), changed }));
     }
     // Refused here, before any node changes, the page's start gets the error itself — not a run
     // that fails as it begins.
@@ -159,7 +172,9 @@ export class LabController {
         this.appendLog(logEntry.run.ended({ atMs: report.durationMs, runId }));
         if (this.run === run) this.run = null;
         await this.openScenarioPaths(scenario, report.durationMs);
-        if (stillThisRun()) this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now() });
+        if (stillThisRun()) {
+          this.setState({ status: "finished", runId, scenario, meta, startedAt, endedAt: this.clock.now(), ...(report.stopped ? { stopped: report.stopped } : {}) });
+        }
         return { report };
       },
       async (error: unknown) => {
@@ -243,11 +258,12 @@ export class LabController {
     return this.rehearsal?.state.status === "running";
   }
 
-  /** Ends the current run early: arrivals stop, requests in flight end, the report still comes. During a rehearsal, ends the rehearsal too. */
-  stop(): void {
+  /** Ends the current run early: arrivals stop, requests in flight end, the report still comes and says who stopped it. During a rehearsal, ends the rehearsal too. */
+  stop(by: RunStop["by"] = "presenter"): void {
     if (!this.run) throw new LabError("NO_RUN", "no run is going");
     if (this.isRehearsing()) this.rehearsal!.abort.abort();
-    this.run.stop();
+    if (this.state.status === "running") this.appendLog(logEntry.run.stopped({ atMs: Math.round(this.run.elapsedMs), runId: this.state.runId }));
+    this.run.stop(by);
   }
 
   async expireNow(): Promise<void> {
@@ -338,15 +354,33 @@ export class LabController {
 
   private async resetNodes(): Promise<void> {
     if (this.run) {
-      this.run.stop();
+      this.run.stop("presenter");
       await this.run.done.catch(() => undefined);
     }
+    await this.restoreNodes();
+    this.frames = [];
+    this.report = null;
+    this.alarms = [];
+    this.alarmCount = 0;
+    this.setState({ status: "idle" });
+    this.appendLog(logEntry.run.worldReset({ atMs: 0 }));
+  }
+
+  /** Every path healed, no latency, every spawned node up; returns what it changed ("lock-2 started"). */
+  private async restoreNodes(): Promise<string[]> {
     const nodes = this.nodes;
+    const changed: string[] = [];
     for (const node of nodes.list()) {
       // Paths first: they are the proxy's, so attached nodes have them too.
       if (node.path && supportsFaults(nodes)) {
-        if (node.path.partitioned !== false) await nodes.apply(node.id, "heal");
-        if (node.path.latencyMs > 0 || node.path.jitterMs > 0) await nodes.apply(node.id, "latency", { ms: 0, jitterMs: 0 });
+        if (node.path.partitioned !== false) {
+          await nodes.apply(node.id, "heal");
+          changed.push(`${node.id} healed`);
+        }
+        if (node.path.latencyMs > 0 || node.path.jitterMs > 0) {
+          await nodes.apply(node.id, "latency", { ms: 0, jitterMs: 0 });
+          changed.push(`${node.id} latency removed`);
+        }
       }
       if (node.mode !== "spawned") continue;
       const action = node.state === "frozen" ? "thaw" : node.state === "crashed" ? "start" : null;
@@ -355,13 +389,9 @@ export class LabController {
       await nodes.apply(node.id, action).catch((error: unknown) => {
         if (nodes.get(node.id).state !== "up") throw error;
       });
+      changed.push(`${node.id} ${action === "thaw" ? "thawed" : "started"}`);
     }
-    this.frames = [];
-    this.report = null;
-    this.alarms = [];
-    this.alarmCount = 0;
-    this.setState({ status: "idle" });
-    this.appendLog(logEntry.run.worldReset({ atMs: 0 }));
+    return changed;
   }
 
   private setState(state: LabRunState): void {

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { logEntry } from "../../lib/log";
-import type { LabNote, LogEntry, NodeAtStart, TickFrame } from "../../lib/report";
+import type { LabNote, LogEntry, NodeAtStart, RunStop, TickFrame } from "../../lib/report";
 import type { NodeFault, Scenario } from "../../lib/scenario";
 import { systemClock, type Clock, type TimerHandle } from "../core/clock";
 import { describeError, LabError } from "../core/errors";
@@ -96,6 +96,8 @@ export class ScenarioRun {
   private arrived = 0;
   private ended = 0;
   private stopped = false;
+  /** Set when someone ended the run early (not when it ran its course). */
+  private stoppedBy: RunStop | null = null;
 
   constructor(
     readonly scenario: Scenario,
@@ -114,8 +116,12 @@ export class ScenarioRun {
     return this.t0 === 0 ? 0 : this.clock.now() - this.t0;
   }
 
-  /** Ends the run early: no more arrivals; requests in flight still end. */
-  stop(): void {
+  /**
+   * Ends the run early: no more arrivals; requests in flight still end. With `by`, the report says
+   * who stopped it and when (`stopped`); without, the run is simply wound up (its own end, a failure).
+   */
+  stop(by?: RunStop["by"]): void {
+    if (by && !this.stopped) this.stoppedBy = { atMs: Math.round(this.elapsedMs), by };
     this.stopped = true;
     for (const timer of this.timers) this.clock.clearTimeout(timer);
     this.timers.clear();
@@ -191,7 +197,7 @@ export class ScenarioRun {
       await this.frameQueue;
       const nodeInfo = await this.readNodeInfo();
       const pendingWrites = await this.pendingAtEnd();
-      return buildReport({
+      const report = buildReport({
         scenario: this.scenario,
         totals: this.collector.snapshot(),
         db: this.db,
@@ -207,6 +213,7 @@ export class ScenarioRun {
         eventLoopLagMaxMs: Math.round(loopDelay.max / 1e6),
         distortionLimitMs: DISTORTION_LIMIT_MS,
       });
+      return this.stoppedBy ? { ...report, stopped: this.stoppedBy } : report;
     } finally {
       loopDelay.disable();
       this.stop();
