@@ -16,6 +16,7 @@ import { readBoot, type BootParams } from "./access/boot";
 import { RoomOverlay } from "./access/room-overlay";
 import { ScenarioBuilder } from "./builder/scenario-builder";
 import { LiveCharts } from "./charts/live-charts";
+import { stageCharts } from "./charts/stage-charts";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
 import { LockGrid } from "./lock-grid/lock-grid";
 import { LockLanes } from "./lock-grid/lock-lanes";
@@ -363,6 +364,27 @@ function LabPage({ boot }: { boot: BootParams }) {
   const alarms = view.alarms;
   const alarmTotal = alarmCount(alarms, view.report);
 
+  // Presenter mode's stage: the beat on screen names the charts in view (the run's beat while one
+  // is shown, else the selected one); the others go below the fold.
+  const stage = presenter;
+  const stageMeta = view.run.status !== "idle" && view.run.meta.presetId ? view.run.meta : (selection ?? undefined);
+  const { lead: leadCharts, rest: restCharts } = useMemo(
+    () => stageCharts(stageMeta?.presetId, stageMeta?.beat),
+    [stageMeta?.presetId, stageMeta?.beat],
+  );
+  const cacheInUse = shown?.lockedWork !== "increment";
+  const counters = <LiveCounters frames={view.frames} dbCapacity={shown?.db.capacity ?? 20} columns={stage ? 3 : undefined} />;
+  const storyPanel = selection && !player && (
+    <div className="flex flex-col gap-2">
+      <StoryPanel presetId={selection.presetId} beat={selection.beat} onBeat={(beat) => pick(selection.presetId, beat)} stage={stage} />
+      {modified && (
+        <p className="text-base text-amber-200" data-testid="scenario-modified">
+          Changed in the builder: the run will not carry the story&apos;s name.
+        </p>
+      )}
+    </div>
+  );
+
   const story = storyLine(view.run.status === "idle" ? undefined : view.run.meta);
   const dim = !player && !live;
 
@@ -491,9 +513,14 @@ function LabPage({ boot }: { boot: BootParams }) {
         <div className={`flex flex-col gap-5 transition-opacity ${dim ? "opacity-60" : ""}`}>
           {/* Side by side only where the lock grid keeps its full width beside the controls. */}
           <div
-            className={`grid gap-5 min-[112.5rem]:items-start ${presenter ? "min-[112.5rem]:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]" : "min-[112.5rem]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
+            data-testid="stage"
+            data-stage={stage || undefined}
+            className={`grid gap-5 min-[112.5rem]:items-start ${stage ? "min-[112.5rem]:grid-cols-[minmax(0,30rem)_minmax(0,1fr)]" : "min-[112.5rem]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
           >
             <aside className="grid min-w-0 gap-5 lg:grid-cols-2 lg:items-start min-[112.5rem]:grid-cols-1" aria-label="Run and story">
+              {/* On the stage the beat comes first: what to say and what to watch stay in view. */}
+              {stage && storyPanel}
+              {stage && counters}
               <div className="panel">
                 <RunControls
                   run={view.run}
@@ -512,22 +539,14 @@ function LabPage({ boot }: { boot: BootParams }) {
                   startBlockedReason={editedScenario ? null : "the scenario has problems: see the builder"}
                 />
               </div>
-              {selection && !player && (
-                <div className="flex flex-col gap-2">
-                  <StoryPanel presetId={selection.presetId} beat={selection.beat} onBeat={(beat) => pick(selection.presetId, beat)} />
-                  {modified && (
-                    <p className="text-base text-amber-200" data-testid="scenario-modified">
-                      Changed in the builder: the run will not carry the story&apos;s name.
-                    </p>
-                  )}
-                </div>
-              )}
+              {!stage && storyPanel}
               {!player && lab.access?.lanUrls && lab.access.lanUrls.length > 0 && <LanPanel lanUrls={lab.access.lanUrls} compact />}
             </aside>
 
-            <section className="panel flex min-w-0 flex-col gap-5" aria-label="Locks">
-              <LiveCounters frames={view.frames} dbCapacity={shown?.db.capacity ?? 20} />
+            <section className={`panel flex min-w-0 flex-col ${stage ? "gap-4 p-4" : "gap-5"}`} aria-label="Locks">
+              {!stage && counters}
               <LockGrid
+                compact={stage}
                 nodes={view.nodes}
                 frames={view.frames}
                 lockNodes={lockNodes}
@@ -539,10 +558,29 @@ function LabPage({ boot }: { boot: BootParams }) {
                 instances={shown?.instances}
                 alarms={alarms}
               />
+              {stage && (
+                <LiveCharts
+                  frames={view.frames}
+                  tickMs={tickMs}
+                  dbCapacity={shown?.db.capacity ?? 20}
+                  annotations={annotations}
+                  charts={leadCharts}
+                  cacheInUse={cacheInUse}
+                  stage
+                  testId="stage-charts"
+                />
+              )}
               <LockLanes frames={view.frames} lockNodeIds={lockNodeIds} tickMs={tickMs} alarms={alarms} />
             </section>
           </div>
-          <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
+          <LiveCharts
+            frames={view.frames}
+            tickMs={tickMs}
+            dbCapacity={shown?.db.capacity ?? 20}
+            annotations={annotations}
+            charts={stage ? restCharts : undefined}
+            cacheInUse={cacheInUse}
+          />
           {view.report && <RunSummary report={view.report} />}
           <EventLogPanel entries={view.log} />
         </div>

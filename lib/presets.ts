@@ -138,7 +138,7 @@ export const PRESETS: readonly Preset[] = [
         { atMs: 500, node: "lock-4", action: "crash" },
       ],
     },
-    beats: [{ title: "Two down, three to go", narration: "Quorum is three of five.", watch: "maxDbReadsPerEpisode = 1", changes: {} }],
+    beats: [{ title: "Two down, three to go", narration: "Quorum is three of five.", watch: "maxDbReadsPerEpisode = 1", changes: {}, charts: ["db-reads", "locks"] }],
   },
   {
     id: "no-quorum",
