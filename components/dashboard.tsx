@@ -364,10 +364,11 @@ function LabPage({ boot }: { boot: BootParams }) {
   const alarms = view.alarms;
   const alarmTotal = alarmCount(alarms, view.report);
 
-  // Presenter mode's stage: the beat on screen names the charts in view (the run's beat while one
-  // is shown, else the selected one); the others go below the fold.
+  // Presenter mode's stage: the beat on screen names the charts in view (the running beat while a
+  // run plays, else the selected one, else the last run's); the others go below the fold.
   const stage = presenter;
-  const stageMeta = view.run.status !== "idle" && view.run.meta.presetId ? view.run.meta : (selection ?? undefined);
+  const runMeta = view.run.status === "idle" ? undefined : view.run.meta;
+  const stageMeta = (view.run.status === "running" && runMeta?.presetId ? runMeta : undefined) ?? selection ?? runMeta;
   const { lead: leadCharts, rest: restCharts } = useMemo(
     () => stageCharts(stageMeta?.presetId, stageMeta?.beat),
     [stageMeta?.presetId, stageMeta?.beat],

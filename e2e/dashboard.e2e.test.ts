@@ -531,9 +531,13 @@ describe("dashboard", () => {
       const stageChart = desk.getByTestId(`chart-${beatCharts[0]}`);
       // Measured while the run plays, once its first frames are drawn.
       await expect
-        .poll(async () => (await desk.getByTestId("run-status").getAttribute("data-status")) === "running" && Number(await stageChart.getAttribute("data-points")) > 0, {
-          timeout: RUN_TIMEOUT_MS,
-        })
+        .poll(
+          async () =>
+            (await desk.getByTestId("run-status").getAttribute("data-status")) === "running" &&
+            Number(await stageChart.getAttribute("data-points")) > 0 &&
+            (await stageChart.locator(".recharts-cartesian-axis-tick-value").count()) > 0,
+          { timeout: RUN_TIMEOUT_MS },
+        )
         .toBe(true);
       const ids = ["lock-grid", "story-watch", ...beatCharts.slice(0, 2).map((id) => `chart-${id}`)];
       const seen = await desk.evaluate((testIds) => {
@@ -548,7 +552,7 @@ describe("dashboard", () => {
           scrollY: window.scrollY,
           viewport: { width: window.innerWidth, height: window.innerHeight },
           boxes: testIds.map(box),
-          ticks: [...stageCharts.querySelectorAll(".recharts-cartesian-axis-tick text")].map(px),
+          ticks: [...stageCharts.querySelectorAll(".recharts-cartesian-axis-tick-value")].map(px),
           legend: [...stageCharts.querySelectorAll(".recharts-legend-item-text")].map(px),
           titles: [...stageCharts.querySelectorAll('[data-testid="chart-title"], [data-testid="chart-subtitle"]')].map(px),
           narration: px(document.querySelector('[data-testid="story-narration"]')!),
