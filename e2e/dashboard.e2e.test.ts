@@ -583,6 +583,7 @@ describe("dashboard", () => {
       await expect
         .poll(() => desk.getByTestId("chart-db-reads").getByTestId("chart-title").textContent(), { timeout: UI_TIMEOUT_MS })
         .toBe(`DB reads per ${report.scenario.tickMs} ms window · ${reads.toLocaleString("en")} in total`);
+      // The stage once the whole run is drawn, for the README.
       if (UPDATE_SCREENSHOTS) await desk.screenshot({ path: path.join(DOCS, "screenshot-presenter.png") });
       // The story crashed lock-2 and lock-4: start them again for the tests that follow.
       for (const id of ["lock-2", "lock-4"]) {

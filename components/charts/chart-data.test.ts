@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TickFrame } from "@/lib/report";
-import { chartTotals, inTimeOrder, shortLabel, toChartRows, windowLabel } from "./chart-data";
+import { cacheAnswerPct, chartTotals, inTimeOrder, shortLabel, toChartRows, windowLabel } from "./chart-data";
 import { emptyFrame } from "@/lib/testing/frames";
 
 function frame(t: number, overrides: Partial<TickFrame> = {}): TickFrame {
@@ -90,6 +90,13 @@ describe("toChartRows", () => {
     expect(rows.map((r) => r.s)).toEqual([0, 0.1, 0.2]);
     expect(rows.map((r) => r.hit)).toEqual([0, 10, 20]);
     expect(rows.map((r) => r.dbReadsTotal)).toEqual([0, 1, 3]);
+  });
+});
+
+describe("cacheAnswerPct", () => {
+  it("is the chart's ratio for one window: from the cache over answered reads, null with none answered", () => {
+    expect(cacheAnswerPct({ hits: 3, staleServed: 1, misses: 4 })).toBe(50);
+    expect(cacheAnswerPct({ hits: 0, staleServed: 0, misses: 0 })).toBeNull();
   });
 });
 

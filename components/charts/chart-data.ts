@@ -98,6 +98,16 @@ export function lengthOf(frame: TickFrame, tickMs: number): number {
   return typeof frame.lengthMs === "number" && frame.lengthMs > 0 ? frame.lengthMs : tickMs;
 }
 
+/**
+ * One window's hit ratio as the chart draws it: answers from the cache (hits and stale values) over
+ * answered reads, 0–100; null when no read was answered (only timeouts and errors, or nothing).
+ */
+export function cacheAnswerPct(frame: Pick<TickFrame, "hits" | "staleServed" | "misses">): number | null {
+  const fromCache = frame.hits + frame.staleServed;
+  const answered = fromCache + frame.misses;
+  return answered > 0 ? (100 * fromCache) / answered : null;
+}
+
 /** @default maxPoints 600 */
 export function toChartRows(unordered: readonly TickFrame[], tickMs: number, maxPoints = 600): ChartRow[] {
   const frames = inTimeOrder(unordered);

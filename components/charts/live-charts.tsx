@@ -117,10 +117,10 @@ export function lockGrantsTitle(totals: ChartTotals): string {
   return `Lock grants per ${windowLabel(totals.binMs)} window · ${totals.lockAcquired.toLocaleString("en")} in total`;
 }
 
-/** Said under a count chart when some bars hold a window that closed late. */
+/** Said under a count chart when some bars cover a window that closed late. */
 export function mergedNote(totals: ChartTotals): string | null {
   if (totals.mergedRows === 0) return null;
-  return `${totals.mergedRows === 1 ? "1 bar holds" : `${totals.mergedRows} bars hold`} a window that closed late (the machine fell behind): more than ${windowLabel(totals.binMs)} of reads`;
+  return `${totals.mergedRows === 1 ? "1 bar covers" : `${totals.mergedRows} bars cover`} more than ${windowLabel(totals.binMs)}: the machine fell behind and a window closed late`;
 }
 
 export const HIT_RATIO_SUBTITLE =

@@ -10,7 +10,7 @@ import { useId, useState, type ReactNode } from "react";
 import type { Ack, NodeActionCommand, WireAlarm, WireNode, WireNodeId, WireNodeProcessAction } from "@/lib/protocol";
 import type { TickFrame } from "@/lib/report";
 import type { Scenario } from "@/lib/scenario";
-import { inTimeOrder } from "../charts/chart-data";
+import { cacheAnswerPct, inTimeOrder } from "../charts/chart-data";
 import { formatDuration } from "../format";
 import { KIND_WORDS, kindOf, markedAlarm, nodeList, runTime, SIDE_COLORS, sidesByNode, sidesOf, type Side } from "../alarm/alarm";
 import { SideBadge } from "../alarm/alarm-banner";
@@ -667,8 +667,8 @@ function CacheRow({
       </div>
       <span className={`col-span-2 text-lg text-slate-300 ${panel.compact ? "@3xl:col-span-1" : "@xl:min-w-[11rem] @xl:flex-1 @6xl:col-span-1"}`}>
         {node.state === "up" ? "holds the hot key; every hit is served here" : "down: every request goes to the database"}
-        {frame && frame.hitRatio !== null && (
-          <span className="ml-3 font-mono text-slate-400 tabular-nums">hit ratio {(frame.hitRatio * 100).toFixed(1)}% this tick</span>
+        {frame && cacheAnswerPct(frame) !== null && (
+          <span className="ml-3 font-mono text-slate-400 tabular-nums">hit ratio {cacheAnswerPct(frame)!.toFixed(1)}% this tick</span>
         )}
       </span>
       <div className={panel.compact ? "col-span-2 @3xl:col-span-1" : "col-span-2 @6xl:col-span-1"}>
