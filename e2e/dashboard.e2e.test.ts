@@ -527,38 +527,47 @@ describe("dashboard", () => {
       // The stage shows the charts the beat names, first.
       expect(await desk.getByTestId("stage-charts").getAttribute("data-charts")).toBe(beatCharts.slice(0, 2).join(" "));
 
+      // 3× slow motion: the run lasts long enough to be caught mid-way on a busy machine.
+      await desk.locator("body").press("s");
+      await desk.locator("body").press("s");
       await desk.locator("body").press("Space");
-      const stageChart = desk.getByTestId(`chart-${beatCharts[0]}`);
-      // Measured while the run plays, once its first frames are drawn.
+      const ids = ["lock-grid", "story-watch", ...beatCharts.slice(0, 2).map((id) => `chart-${id}`)];
+      // One look at the page measures everything at once, while the run plays and once the stage's charts have drawn frames.
+      const measure = () =>
+        desk.evaluate(
+          ({ testIds, firstChart }) => {
+            const box = (id: string) => {
+              const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
+              return { id, top: r.top, left: r.left, bottom: r.bottom, right: r.right };
+            };
+            const px = (el: Element) => parseFloat(getComputedStyle(el).fontSize);
+            const stageCharts = document.querySelector('[data-testid="stage-charts"]')!;
+            return {
+              status: document.querySelector('[data-testid="run-status"]')!.getAttribute("data-status"),
+              points: Number(document.querySelector(`[data-testid="${firstChart}"]`)!.getAttribute("data-points")),
+              scrollY: window.scrollY,
+              viewport: { width: window.innerWidth, height: window.innerHeight },
+              boxes: testIds.map(box),
+              ticks: [...stageCharts.querySelectorAll(".recharts-cartesian-axis-tick-value")].map(px),
+              legend: [...stageCharts.querySelectorAll(".recharts-legend-item-text")].map(px),
+              titles: [...stageCharts.querySelectorAll('[data-testid="chart-title"], [data-testid="chart-subtitle"]')].map(px),
+              narration: px(document.querySelector('[data-testid="story-narration"]')!),
+              watch: px(document.querySelector('[data-testid="story-watch"]')!),
+            };
+          },
+          { testIds: ids, firstChart: `chart-${beatCharts[0]}` },
+        );
+      let seen: Awaited<ReturnType<typeof measure>> | undefined;
       await expect
         .poll(
-          async () =>
-            (await desk.getByTestId("run-status").getAttribute("data-status")) === "running" &&
-            Number(await stageChart.getAttribute("data-points")) > 0 &&
-            (await stageChart.locator(".recharts-cartesian-axis-tick-value").count()) > 0,
+          async () => {
+            seen = await measure();
+            return seen.status === "running" && seen.points > 0 && seen.ticks.length > 0;
+          },
           { timeout: RUN_TIMEOUT_MS },
         )
         .toBe(true);
-      const ids = ["lock-grid", "story-watch", ...beatCharts.slice(0, 2).map((id) => `chart-${id}`)];
-      const seen = await desk.evaluate((testIds) => {
-        const box = (id: string) => {
-          const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
-          return { id, top: r.top, left: r.left, bottom: r.bottom, right: r.right };
-        };
-        const px = (el: Element) => parseFloat(getComputedStyle(el).fontSize);
-        const stageCharts = document.querySelector('[data-testid="stage-charts"]')!;
-        return {
-          status: document.querySelector('[data-testid="run-status"]')!.getAttribute("data-status"),
-          scrollY: window.scrollY,
-          viewport: { width: window.innerWidth, height: window.innerHeight },
-          boxes: testIds.map(box),
-          ticks: [...stageCharts.querySelectorAll(".recharts-cartesian-axis-tick-value")].map(px),
-          legend: [...stageCharts.querySelectorAll(".recharts-legend-item-text")].map(px),
-          titles: [...stageCharts.querySelectorAll('[data-testid="chart-title"], [data-testid="chart-subtitle"]')].map(px),
-          narration: px(document.querySelector('[data-testid="story-narration"]')!),
-          watch: px(document.querySelector('[data-testid="story-watch"]')!),
-        };
-      }, ids);
+      if (!seen) throw new Error("the stage was never measured");
       expect(seen.status, "measured during the run").toBe("running");
       expect(seen.scrollY).toBe(0);
       expect(seen.viewport).toEqual({ width: 1920, height: 1080 });
@@ -585,14 +594,11 @@ describe("dashboard", () => {
         .toBe(`DB reads per ${report.scenario.tickMs} ms window · ${reads.toLocaleString("en")} in total`);
       // The stage once the whole run is drawn, for the README.
       if (UPDATE_SCREENSHOTS) await desk.screenshot({ path: path.join(DOCS, "screenshot-presenter.png") });
-      // The story crashed lock-2 and lock-4: start them again for the tests that follow.
-      for (const id of ["lock-2", "lock-4"]) {
-        if (serverNode(id).state !== "crashed") continue;
-        await desk.locator("body").press(id.slice(-1));
-        expect(await waitUntil(() => serverNode(id).state === "up", UI_TIMEOUT_MS), `${id} up again`).toBe(true);
-      }
     } finally {
       await stage.close();
+      // The story crashed lock-2 and lock-4: every node up again (and any run stopped) for the tests that follow.
+      expect(await watcher!.timeout(RUN_TIMEOUT_MS).emitWithAck("lab:reset", {})).toEqual({ data: {} });
+      expect(await waitUntil(() => LOCK_IDS.every((id) => serverNode(id).state === "up"), UI_TIMEOUT_MS), "every lock node up again").toBe(true);
     }
   }, 120_000);
 

@@ -203,8 +203,8 @@ const ChartGrid = memo(function ChartGrid({ rows, totals, dbCapacity, annotation
         {(axes) => (
           <BarChart data={rows} margin={MARGIN} barGap={0} barCategoryGap="10%">
             {axes({ unit: "reads", xKey: "mid" })}
-            <Bar dataKey="dbReads" name="reads" fill={OKABE_ITO.orange} legendType="square" minPointSize={(value) => (Number(value) > 0 ? 3 : 0)} isAnimationActive={false} />
-            {anyReadFailed && <Bar dataKey="dbReadsFailed" name="failed" fill={OKABE_ITO.vermillion} legendType="square" minPointSize={(value) => (Number(value) > 0 ? 3 : 0)} isAnimationActive={false} />}
+            <Bar dataKey="dbReads" name="reads" fill={OKABE_ITO.orange} legendType="square" minPointSize={MIN_BAR} isAnimationActive={false} />
+            {anyReadFailed && <Bar dataKey="dbReadsFailed" name="failed" fill={OKABE_ITO.vermillion} legendType="square" minPointSize={MIN_BAR} isAnimationActive={false} />}
           </BarChart>
         )}
       </ChartCard>
@@ -250,7 +250,7 @@ const ChartGrid = memo(function ChartGrid({ rows, totals, dbCapacity, annotation
         {(axes) => (
           <ComposedChart data={rows} margin={MARGIN_RIGHT_AXIS} barGap={0} barCategoryGap="10%">
             {axes({ unit: "grants", xKey: "mid", rightUnit: "/s" })}
-            <Bar dataKey="lockAcquired" name="granted" fill={OKABE_ITO.bluishGreen} legendType="square" minPointSize={(value) => (Number(value) > 0 ? 3 : 0)} isAnimationActive={false} />
+            <Bar dataKey="lockAcquired" name="granted" fill={OKABE_ITO.bluishGreen} legendType="square" minPointSize={MIN_BAR} isAnimationActive={false} />
             <Line yAxisId={RATE_AXIS} dataKey="lockContended" name="found it held" unit="/s" type="stepAfter" stroke={SERIES_GREY} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} />
             <Line yAxisId={RATE_AXIS} dataKey="lockFailed" name="failed" unit="/s" type="stepAfter" stroke={OKABE_ITO.vermillion} strokeWidth={3} dot={false} isAnimationActive={false} />
           </ComposedChart>
@@ -331,6 +331,8 @@ const MARGIN_RIGHT_AXIS = { ...MARGIN, right: 4 };
 /** The lock chart's second y axis: attempts per second beside the grants' counts. */
 const RATE_AXIS = "rate";
 const NO_ROWS: ChartRow[] = [];
+/** A count of 1 among hundreds still shows as a sliver; a 0 draws nothing. Made once: a new function each redraw would re-register the bar. */
+const MIN_BAR = (value: unknown) => (Number(value) > 0 ? 3 : 0);
 
 export type AxisDomain = readonly [number, number | "auto" | ((max: number) => number)];
 const Y_AUTO: AxisDomain = [0, "auto"];
