@@ -452,8 +452,9 @@ function LabPage({ boot }: { boot: BootParams }) {
         <NoticeBar key={notice.id} notice={notice} onDismiss={() => dismiss(notice.id)} />
       ))}
 
-      {/* Scrolled out of sight, it leaves a strip pinned to the top of the window. */}
-      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmTotal} />}
+      {/* Scrolled out of sight, it leaves a strip pinned to the top of the window. On the stage it
+          sits in the story's column instead, so the grid and the beat's charts keep their place. */}
+      {alarms.length > 0 && !stage && <AlarmBanner alarms={alarms} total={alarmTotal} />}
 
       {!player && (
         <div className="flex flex-col gap-3">
@@ -516,10 +517,11 @@ function LabPage({ boot }: { boot: BootParams }) {
           <div
             data-testid="stage"
             data-stage={stage || undefined}
-            className={`grid gap-5 min-[112.5rem]:items-start ${stage ? "min-[112.5rem]:grid-cols-[minmax(0,30rem)_minmax(0,1fr)]" : "min-[112.5rem]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
+            className={`grid gap-5 min-[112.5rem]:items-start ${stage ? "min-[112.5rem]:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]" : "min-[112.5rem]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
           >
             <aside className="grid min-w-0 gap-5 lg:grid-cols-2 lg:items-start min-[112.5rem]:grid-cols-1" aria-label="Run and story">
               {/* On the stage the beat comes first: what to say and what to watch stay in view. */}
+              {stage && alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmTotal} compact />}
               {stage && storyPanel}
               {stage && counters}
               <div className="panel">

@@ -51,7 +51,8 @@ export interface LockGridProps {
   /**
    * One short line per node whatever the grid's width (presenter mode's stage, where the grid
    * shares the screen with the story and two charts): no "for 3 min" or vote explanations,
-   * smaller buttons. @default false
+   * smaller buttons, and no alarm box above the rows (the page's banner shows it; the rows keep
+   * their A/B marks). @default false
    */
   compact?: boolean;
 }
@@ -92,10 +93,11 @@ const CELL = {
 } as const;
 
 /** The compact variant: one grid line per node from a 48rem-wide grid on, the same columns in every row. */
-const COMPACT_COLUMNS = "@3xl:grid-cols-[5.5rem_8.5rem_minmax(9rem,1fr)_5.5rem_7rem_19.5rem]";
+const COMPACT_COLUMNS = "@3xl:grid-cols-[7.5rem_8.5rem_minmax(9rem,1fr)_5.5rem_7rem_17.5rem]";
 const COMPACT_ROW_LAYOUT = `grid grid-cols-2 items-center gap-x-4 gap-y-1 ${COMPACT_COLUMNS}`;
 const COMPACT_CELL: Record<keyof typeof CELL, string> = {
-  node: "",
+  // The alarm's A/B badges sit beside the name, not under it.
+  node: "flex-row! flex-wrap items-center gap-x-2",
   state: "",
   holder: "col-span-2 @3xl:col-span-1",
   lineBreak: "hidden",
@@ -198,7 +200,8 @@ export function LockGrid({
           Lock nodes · what each one holds for the hot key&apos;s lock
         </h3>
         <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} compact={compact} />
-        {alarm && <GridAlarm alarm={alarm} />}
+        {/* Compact, the page's alarm banner beside the grid names the holders; the rows still mark them. */}
+        {alarm && !compact && <GridAlarm alarm={alarm} />}
         <div role="table" aria-label="Lock nodes" className="flex flex-col rounded-2xl border border-slate-800 bg-slate-900/50">
           <div
             role="row"
@@ -416,7 +419,7 @@ function NodeButtons({
               title={canControl ? ACTION_HELP[action] : READ_ONLY}
               disabled={!canControl || control.pending !== null}
               onClick={() => void control.send(action, { nodeId: node.id, action })}
-              className={`min-w-18 rounded-lg px-3 py-2 text-lg font-semibold capitalize shadow transition-colors group-data-compact/grid:py-1 disabled:cursor-not-allowed disabled:opacity-40 ${BUTTON[action]}`}
+              className={`min-w-18 rounded-lg px-3 py-2 text-lg font-semibold capitalize shadow transition-colors group-data-compact/grid:py-1 group-data-compact/grid:text-base disabled:cursor-not-allowed disabled:opacity-40 ${BUTTON[action]}`}
             >
               {control.pending === action ? `${action}…` : action}
             </button>
@@ -431,7 +434,7 @@ function NodeButtons({
           title={canControl ? "Partition, latency, restart, clock jump: the safety lab's faults, with their options" : READ_ONLY}
           disabled={!canControl}
           onClick={() => panel.toggle(node.id)}
-          className={`rounded-lg border-2 px-3 py-1.5 text-lg font-semibold transition-colors group-data-compact/grid:py-0.5 disabled:cursor-not-allowed disabled:opacity-40 ${
+          className={`rounded-lg border-2 px-3 py-1.5 text-lg font-semibold transition-colors group-data-compact/grid:py-0.5 group-data-compact/grid:text-base disabled:cursor-not-allowed disabled:opacity-40 ${
             open ? "border-amber-300 bg-amber-400/20 text-amber-100" : "border-slate-600 bg-slate-800 text-slate-100 hover:bg-slate-700"
           }`}
         >
@@ -657,7 +660,7 @@ function CacheRow({
       data-state={node.state}
       className={`rounded-2xl border-2 ${
         panel.compact
-          ? "grid grid-cols-2 items-center gap-x-4 gap-y-1 px-4 py-1.5 @3xl:grid-cols-[5.5rem_8.5rem_minmax(9rem,1fr)_19.5rem]"
+          ? "grid grid-cols-2 items-center gap-x-4 gap-y-1 px-4 py-1.5 @3xl:grid-cols-[7.5rem_8.5rem_minmax(9rem,1fr)_17.5rem]"
           : "grid grid-cols-2 items-center gap-x-4 gap-y-3 px-5 py-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @6xl:grid @6xl:grid-cols-[7rem_10.5rem_minmax(10rem,1fr)_19.5rem]"
       } ${look.card}`}
     >
@@ -729,11 +732,11 @@ function LockRow({
         <span className="font-mono text-2xl font-bold">{id}</span>
         {!inQuorum && <span className="text-sm text-slate-400">not used by this run</span>}
         {sides.length > 0 && (
-          <span className="mt-1 flex items-center gap-1" data-testid="alarm-sides" title={`In the alarm, ${id} granted ${sides.join(" and ")}`}>
+          <span className="mt-1 flex items-center gap-1 group-data-compact/grid:mt-0" data-testid="alarm-sides" title={`In the alarm, ${id} granted ${sides.join(" and ")}`}>
             {sides.map((side) => (
               <SideBadge key={side} side={side} size="sm" />
             ))}
-            <span className="text-sm text-slate-400">granted</span>
+            <span className={`text-sm text-slate-400 ${NOT_COMPACT}`}>granted</span>
           </span>
         )}
       </div>
