@@ -19,6 +19,7 @@ import { ScenarioBuilder } from "./builder/scenario-builder";
 import { ComparePanel } from "./compare/compare-panel";
 import { XfetchPanel } from "./compare/xfetch-panel";
 import { LiveCharts } from "./charts/live-charts";
+import { stageCharts } from "./charts/stage-charts";
 import { nextSlowMotion, RunControls } from "./controls/run-controls";
 import { startWarningText, unaskedDownNodes } from "./controls/world-check";
 import { LockGrid } from "./lock-grid/lock-grid";
@@ -424,6 +425,34 @@ function LabPage({ boot }: { boot: BootParams }) {
   const alarms = view.alarms;
   const alarmTotal = alarmCount(alarms, view.report);
 
+  // Presenter mode's stage: the beat on screen names the charts in view (the running beat while a
+  // run plays, else the selected one, else the last run's); the others go below the fold.
+  const stage = presenter;
+  const runMeta = view.run.status === "idle" ? undefined : view.run.meta;
+  const stageMeta = (view.run.status === "running" && runMeta?.presetId ? runMeta : undefined) ?? selection ?? runMeta;
+  const { lead: leadCharts, rest: restCharts } = useMemo(
+    () => stageCharts(stageMeta?.presetId, stageMeta?.beat),
+    [stageMeta?.presetId, stageMeta?.beat],
+  );
+  const cacheInUse = shown?.lockedWork !== "increment";
+  const counters = <LiveCounters frames={view.frames} dbCapacity={shown?.db.capacity ?? 20} columns={stage ? 3 : undefined} />;
+  const storyPanel = selection && !player && (
+    <div className="flex flex-col gap-2">
+      <StoryPanel
+        presetId={selection.presetId}
+        beat={selection.beat}
+        onBeat={(beat) => void goTo(selection.presetId, beat)}
+        checked={beatCheckOf(view.run, view.report, selection)}
+        stage={stage}
+      />
+      {modified && (
+        <p className="text-base text-amber-200" data-testid="scenario-modified">
+          Changed in the builder: the run will not carry the story&apos;s name.
+        </p>
+      )}
+    </div>
+  );
+
   const story = storyLine(view.run.status === "idle" || lastRunHidden ? undefined : view.run.meta);
   const dim = !player && !live;
 
@@ -490,8 +519,9 @@ function LabPage({ boot }: { boot: BootParams }) {
         <NoticeBar key={notice.id} notice={notice} onDismiss={() => dismiss(notice.id)} />
       ))}
 
-      {/* Scrolled out of sight, it leaves a strip pinned to the top of the window. */}
-      {alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmTotal} fencing={runScenario?.fencing} />}
+      {/* Scrolled out of sight, it leaves a strip pinned to the top of the window. On the stage it
+          sits in the story's column instead, so the grid and the beat's charts keep their place. */}
+      {alarms.length > 0 && !stage && <AlarmBanner alarms={alarms} total={alarmTotal} fencing={runScenario?.fencing} />}
 
       {!player && (
         <div className="flex flex-col gap-3">
@@ -552,9 +582,15 @@ function LabPage({ boot }: { boot: BootParams }) {
         <div className={`flex flex-col gap-5 transition-opacity ${dim ? "opacity-60" : ""}`}>
           {/* Side by side only where the lock grid keeps its full width beside the controls. */}
           <div
-            className={`grid gap-5 min-[112.5rem]:items-start ${presenter ? "min-[112.5rem]:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]" : "min-[112.5rem]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
+            data-testid="stage"
+            data-stage={stage || undefined}
+            className={`grid gap-5 min-[112.5rem]:items-start ${stage ? "min-[112.5rem]:grid-cols-[minmax(0,28rem)_minmax(0,1fr)]" : "min-[112.5rem]:grid-cols-[minmax(0,32rem)_minmax(0,1fr)]"}`}
           >
             <aside className="grid min-w-0 gap-5 lg:grid-cols-2 lg:items-start min-[112.5rem]:grid-cols-1" aria-label="Run and story">
+              {/* On the stage the beat comes first: what to say and what to watch stay in view. */}
+              {stage && alarms.length > 0 && <AlarmBanner alarms={alarms} total={alarmTotal} fencing={runScenario?.fencing} compact />}
+              {stage && storyPanel}
+              {stage && counters}
               <div className="panel">
                 <RunControls
                   run={view.run}
@@ -587,21 +623,7 @@ function LabPage({ boot }: { boot: BootParams }) {
                   }
                 />
               </div>
-              {selection && !player && (
-                <div className="flex flex-col gap-2">
-                  <StoryPanel
-                    presetId={selection.presetId}
-                    beat={selection.beat}
-                    onBeat={(beat) => void goTo(selection.presetId, beat)}
-                    checked={beatCheckOf(view.run, view.report, selection)}
-                  />
-                  {modified && (
-                    <p className="text-base text-amber-200" data-testid="scenario-modified">
-                      Changed in the builder: the run will not carry the story&apos;s name.
-                    </p>
-                  )}
-                </div>
-              )}
+              {!stage && storyPanel}
               {!player && (!presenter || lab.rehearsal?.status === "running") && (
                 <RehearsalPanel
                   state={lab.rehearsal}
@@ -615,9 +637,10 @@ function LabPage({ boot }: { boot: BootParams }) {
               {!player && lab.access?.lanUrls && lab.access.lanUrls.length > 0 && <LanPanel lanUrls={lab.access.lanUrls} compact />}
             </aside>
 
-            <section className="panel flex min-w-0 flex-col gap-5" aria-label="Locks">
-              <LiveCounters frames={view.frames} dbCapacity={shown?.db.capacity ?? 20} />
+            <section className={`panel flex min-w-0 flex-col ${stage ? "gap-4 p-4" : "gap-5"}`} aria-label="Locks">
+              {!stage && counters}
               <LockGrid
+                compact={stage}
                 nodes={view.nodes}
                 frames={view.frames}
                 lockNodes={lockNodes}
@@ -629,6 +652,18 @@ function LabPage({ boot }: { boot: BootParams }) {
                 instances={shown?.instances}
                 alarms={alarms}
               />
+              {stage && (
+                <LiveCharts
+                  frames={view.frames}
+                  tickMs={tickMs}
+                  dbCapacity={shown?.db.capacity ?? 20}
+                  annotations={annotations}
+                  charts={leadCharts}
+                  cacheInUse={cacheInUse}
+                  stage
+                  testId="stage-charts"
+                />
+              )}
               <LockLanes frames={view.frames} lockNodeIds={lockNodeIds} tickMs={tickMs} alarms={alarms} />
             </section>
           </div>
@@ -644,7 +679,14 @@ function LabPage({ boot }: { boot: BootParams }) {
               </span>
             </div>
           )}
-          <LiveCharts frames={view.frames} tickMs={tickMs} dbCapacity={shown?.db.capacity ?? 20} annotations={annotations} />
+          <LiveCharts
+            frames={view.frames}
+            tickMs={tickMs}
+            dbCapacity={shown?.db.capacity ?? 20}
+            annotations={annotations}
+            charts={stage ? restCharts : undefined}
+            cacheInUse={cacheInUse}
+          />
           {/* Right above the summary, where the eye goes when a beat ends. A replay opens its own comparison, closed. */}
           <ComparePanel key={player ? "replay" : "live"} previous={player ? (player.view.previous ?? null) : lab.previousRun} run={view.run} frames={view.frames} report={view.report} />
           {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}

@@ -534,12 +534,119 @@ describe("dashboard", () => {
       await alarm.waitFor({ timeout: UI_TIMEOUT_MS });
       expect(await alarm.textContent()).toContain("A write landed after its lock ran out");
       expect(await audience.getByTestId("run-start").count()).toBe(0);
+      // The point first: the beat's watch line and the verdict come before the details (counters, grid, charts, summary).
+      await audience.getByTestId("audience-verdict").waitFor({ timeout: UI_TIMEOUT_MS });
+      const tops = await audience.evaluate(() =>
+        Object.fromEntries(
+          ["audience-watch", "audience-verdict", "live-counters", "lock-grid", "live-charts", "run-summary"].map((id) => [
+            id,
+            document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect().top + window.scrollY,
+          ]),
+        ),
+      );
+      expect(tops["audience-watch"]!).toBeLessThan(tops["audience-verdict"]!);
+      for (const details of ["live-counters", "lock-grid", "live-charts", "run-summary"]) expect(tops["audience-verdict"]!, details).toBeLessThan(tops[details]!);
       // It fits the phone: nothing wider than the screen.
       expect(await audience.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     } finally {
       await phone.close();
     }
   }, 150_000);
+
+  it("presenter mode at 1920×1080, during a run: the lock grid, the watch line and the beat's two charts in one view, in stage type", async () => {
+    const preset = findPreset("redlock-holds")!;
+    const beatCharts = preset.beats[0]!.charts ?? [];
+    expect(beatCharts.length, "redlock-holds beat 1 names its charts").toBeGreaterThanOrEqual(2);
+    const before = lastRunId();
+    const stage = await browser!.newContext({ viewport: { width: 1920, height: 1080 } });
+    try {
+      await stage.addInitScript(() => window.localStorage.setItem("stampede-lab.presenter", "1"));
+      const desk = await stage.newPage();
+      await desk.goto(`${server!.url}/?preset=redlock-holds&beat=1`, { timeout: FIRST_PAGE_TIMEOUT_MS });
+      await expect.poll(() => desk.evaluate(() => document.documentElement.classList.contains("presenter")), { timeout: UI_TIMEOUT_MS }).toBe(true);
+      await expect.poll(() => desk.getByTestId("run-start").isEnabled(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+      // The stage shows the charts the beat names, first.
+      expect(await desk.getByTestId("stage-charts").getAttribute("data-charts")).toBe(beatCharts.slice(0, 2).join(" "));
+
+      // 3× slow motion: the run lasts long enough to be caught mid-way on a busy machine.
+      await desk.locator("body").press("s");
+      await desk.locator("body").press("s");
+      await desk.locator("body").press("Space");
+      const ids = ["lock-grid", "story-watch", ...beatCharts.slice(0, 2).map((id) => `chart-${id}`)];
+      // One look at the page measures everything at once, while the run plays and once the stage's charts have drawn frames.
+      const measure = () =>
+        desk.evaluate(
+          ({ testIds, firstChart }) => {
+            const box = (id: string) => {
+              const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
+              return { id, top: r.top, left: r.left, bottom: r.bottom, right: r.right };
+            };
+            const px = (el: Element) => parseFloat(getComputedStyle(el).fontSize);
+            const stageCharts = document.querySelector('[data-testid="stage-charts"]')!;
+            return {
+              status: document.querySelector('[data-testid="run-status"]')!.getAttribute("data-status"),
+              points: Number(document.querySelector(`[data-testid="${firstChart}"]`)!.getAttribute("data-points")),
+              scrollY: window.scrollY,
+              viewport: { width: window.innerWidth, height: window.innerHeight },
+              boxes: testIds.map(box),
+              ticks: [...stageCharts.querySelectorAll(".recharts-cartesian-axis-tick-value")].map(px),
+              legend: [...stageCharts.querySelectorAll(".recharts-legend-item-text")].map(px),
+              titles: [...stageCharts.querySelectorAll('[data-testid="chart-title"], [data-testid="chart-subtitle"]')].map(px),
+              narration: px(document.querySelector('[data-testid="story-narration"]')!),
+              watch: px(document.querySelector('[data-testid="story-watch"]')!),
+            };
+          },
+          { testIds: ids, firstChart: `chart-${beatCharts[0]}` },
+        );
+      let seen: Awaited<ReturnType<typeof measure>> | undefined;
+      await expect
+        .poll(
+          async () => {
+            seen = await measure();
+            return seen.status === "running" && seen.points > 0 && seen.ticks.length > 0;
+          },
+          { timeout: RUN_TIMEOUT_MS },
+        )
+        .toBe(true);
+      if (!seen) throw new Error("the stage was never measured");
+      expect(seen.status, "measured during the run").toBe("running");
+      expect(seen.scrollY).toBe(0);
+      expect(seen.viewport).toEqual({ width: 1920, height: 1080 });
+      for (const b of seen.boxes) {
+        expect(b.top, `${b.id} top`).toBeGreaterThanOrEqual(0);
+        expect(b.left, `${b.id} left`).toBeGreaterThanOrEqual(0);
+        expect(b.bottom, `${b.id} bottom`).toBeLessThanOrEqual(1080);
+        expect(b.right, `${b.id} right`).toBeLessThanOrEqual(1920);
+      }
+      expect(seen.ticks.length).toBeGreaterThan(0);
+      expect(Math.min(...seen.ticks), "chart ticks").toBeGreaterThanOrEqual(18);
+      expect(seen.legend.length).toBeGreaterThan(0);
+      expect(Math.min(...seen.legend), "chart legends").toBeGreaterThanOrEqual(18);
+      expect(Math.min(...seen.titles), "chart titles").toBeGreaterThanOrEqual(18);
+      expect(seen.narration, "narration").toBeGreaterThanOrEqual(28);
+      expect(seen.watch, "watch line").toBeGreaterThanOrEqual(28);
+
+      // The DB reads chart speaks in counts: its title's total is the collector's, summed from the server's frames.
+      const { runId, report } = await nextReport(before);
+      const reads = (framesByRun.get(runId) ?? []).reduce((sum, frame) => sum + frame.dbReads, 0);
+      expect(reads).toBeGreaterThan(0);
+      await expect
+        .poll(() => desk.getByTestId("chart-db-reads").getByTestId("chart-title").textContent(), { timeout: UI_TIMEOUT_MS })
+        .toBe(`DB reads per ${report.scenario.tickMs} ms window · ${reads.toLocaleString("en")} in total`);
+      // The stage once the whole run is drawn, for the README.
+      if (UPDATE_SCREENSHOTS) await desk.screenshot({ path: path.join(DOCS, "screenshot-presenter.png") });
+    } finally {
+      await stage.close();
+      // The story crashed lock-2 and lock-4: start them again for the tests that follow (a reset
+      // would also do, but it leaves no last run for them to count from).
+      if (runState.status === "running") await watcher!.timeout(RUN_TIMEOUT_MS).emitWithAck("run:stop", {});
+      await waitForRunIdle();
+      for (const id of LOCK_IDS.filter((lockId) => serverNode(lockId).state === "crashed")) {
+        await watcher!.timeout(RUN_TIMEOUT_MS).emitWithAck("node:action", { nodeId: id as WireNode["id"], action: "start" });
+      }
+      expect(await waitUntil(() => LOCK_IDS.every((id) => serverNode(id).state === "up"), UI_TIMEOUT_MS), "every lock node up again").toBe(true);
+    }
+  }, 120_000);
 
   it("the GC-pause button pauses instance 1's holder mid-run: the alarm sounds, and the report counts it", async () => {
     // gc-pause without its scheduled pause: only the button can break the lock. On a busy machine a

@@ -12,6 +12,7 @@ type NumericField = { [K in keyof TickFrame]-?: TickFrame[K] extends number | nu
 /** Column order of the numeric fields: time first, then the order the README's report table uses. */
 export const TICK_NUMERIC_FIELDS = [
   "t",
+  "lengthMs",
   "arrivals",
   "hits",
   "misses",

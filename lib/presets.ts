@@ -180,7 +180,7 @@ export const PRESETS: readonly Preset[] = [
         watch: "most DB reads in one episode = 1",
         changes: {},
         expect: ["maxDbReadsPerEpisode == 1", "db.reads == 1", "locks.acquired >= 1"],
-        charts: ["locks", "db-reads"],
+        charts: ["db-reads", "locks"],
       },
     ],
   },

@@ -17,6 +17,17 @@ export interface Episode {
 export interface TickWindow {
   /** Start of the window, ms since t = 0. */
   t: number;
+  /**
+   * How long the window really lasted, ms on the run's clock: `tickMs` normally, less for the run's
+   * last window, more when the machine fell behind and the window closed late. Counts ÷ lengthMs
+   * is the true rate; counts ÷ tickMs overstates it for every window that ran long.
+   */
+  lengthMs: number;
+  /**
+   * True when the window ran long enough (over 1.5 ticks) to stand for several ticks: the server
+   * closed it late and sent no frames for the ticks in between, so its counts are theirs too.
+   */
+  merged: boolean;
   arrivals: number;
   hits: number;
   misses: number;

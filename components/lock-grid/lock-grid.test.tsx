@@ -402,3 +402,23 @@ describe("LockGrid readings: late, refused, silent", () => {
     expect(lane("lock-4")).toContain('data-cell="free"');
   });
 });
+
+describe("LockGrid, compact", () => {
+  const nodes = [node("cache"), node("lock-1"), node("lock-2", "crashed"), node("lock-3")];
+  const frames = [frame(0, [held("lock-1", "instance-1/r7"), gone("lock-2"), held("lock-3", "instance-1/r7")])];
+
+  it("keeps every row and its reading, with one short line per node and no explanations", () => {
+    const html = renderToString(<LockGrid nodes={nodes} frames={frames} lockNodes={3} now={NOW} canControl onAction={refuse} compact />);
+    expect(html).toContain('data-compact="true"');
+    for (const id of ["lock-1", "lock-2", "lock-3"]) expect(html).toContain(`data-testid="lock-row-${id}"`);
+    expect(text(html)).toContain("instance 1 · request 7");
+    // The row lines and explanations hide in the compact variant (a class the section's data-compact turns on).
+    expect(html).toMatch(/class="[^"]*group-data-compact\/grid:hidden[^"]*"[^>]*>for /);
+  });
+
+  it("is the full grid unless asked", () => {
+    const html = renderToString(<LockGrid nodes={nodes} frames={frames} lockNodes={3} now={NOW} canControl onAction={refuse} />);
+    expect(html).not.toContain("data-compact=");
+    expect(text(html)).toContain("holder (read from the node)");
+  });
+});

@@ -10,7 +10,7 @@ import { useId, useState, type ReactNode } from "react";
 import type { Ack, NodeActionCommand, WireAlarm, WireNode, WireNodeId, WireNodeProcessAction } from "@/lib/protocol";
 import type { TickFrame } from "@/lib/report";
 import type { Scenario } from "@/lib/scenario";
-import { inTimeOrder } from "../charts/chart-data";
+import { cacheAnswerPct, inTimeOrder } from "../charts/chart-data";
 import { formatDuration } from "../format";
 import { KIND_WORDS, kindOf, markedAlarm, nodeList, runTime, SIDE_COLORS, sidesByNode, sidesOf, type Side } from "../alarm/alarm";
 import { SideBadge } from "../alarm/alarm-banner";
@@ -49,6 +49,13 @@ export interface LockGridProps {
   instances?: number;
   /** The run's safety alarms: the latest two-holders one (else the latest) marks which node granted which holder. */
   alarms?: readonly WireAlarm[];
+  /**
+   * One short line per node whatever the grid's width (presenter mode's stage, where the grid
+   * shares the screen with the story and two charts): no "for 3 min" or vote explanations,
+   * smaller buttons, and no alarm box above the rows (the page's banner shows it; the rows keep
+   * their A/B marks). @default false
+   */
+  compact?: boolean;
 }
 
 type Vote = TickFrame["lastVotes"][string];
@@ -86,6 +93,23 @@ const CELL = {
   full: "col-span-full @xl:basis-full",
 } as const;
 
+/** The compact variant: one grid line per node from a 48rem-wide grid on, the same columns in every row. */
+const COMPACT_COLUMNS = "@3xl:grid-cols-[7.5rem_8.5rem_minmax(9rem,1fr)_5.5rem_7rem_17.5rem]";
+const COMPACT_ROW_LAYOUT = `grid grid-cols-2 items-center gap-x-4 gap-y-1 ${COMPACT_COLUMNS}`;
+const COMPACT_CELL: Record<keyof typeof CELL, string> = {
+  // The alarm's A/B badges sit beside the name, not under it.
+  node: "flex-row! flex-wrap items-center gap-x-2",
+  state: "",
+  holder: "col-span-2 @3xl:col-span-1",
+  lineBreak: "hidden",
+  ttl: "",
+  vote: "",
+  actions: "col-span-2 @3xl:col-span-1",
+  full: "col-span-full",
+};
+/** Hidden in the compact variant (the grid's section carries `data-compact`). */
+const NOT_COMPACT = "group-data-compact/grid:hidden";
+
 export function LockGrid({
   nodes,
   frames: unordered,
@@ -97,6 +121,7 @@ export function LockGrid({
   lockTtlMs,
   instances = 1,
   alarms = [],
+  compact = false,
 }: LockGridProps) {
   // Frames can arrive out of order (a slow observer reading lets the next frame overtake it).
   const frames = inTimeOrder(unordered);
@@ -162,13 +187,19 @@ export function LockGrid({
     open: openPanel,
     toggle: (id: WireNodeId) => setOpenPanel((current) => (current === id ? null : id)),
     instances: Math.max(1, instances),
+    compact,
   };
 
   return (
-    <section aria-label="Lock grid" data-testid="lock-grid" className="@container flex flex-col gap-4">
+    <section
+      aria-label="Lock grid"
+      data-testid="lock-grid"
+      data-compact={compact || undefined}
+      className={`group/grid @container flex flex-col ${compact ? "gap-2" : "gap-4"}`}
+    >
       {cache && (
         <div className="flex flex-col gap-2">
-          <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">Cache node</h3>
+          <h3 className={`text-sm font-semibold uppercase tracking-[0.2em] text-slate-400 ${compact ? "sr-only" : ""}`}>Cache node</h3>
           <CacheRow node={cache} frame={latest} now={now} canControl={canControl} onAction={onAction} panel={panel} />
         </div>
       )}
@@ -177,17 +208,22 @@ export function LockGrid({
         <h3 className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-400">
           Lock nodes · what each one holds for the hot key&apos;s lock
         </h3>
-        <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} read={read.length} lateMs={oldestLateMs} />
+        <QuorumLine lock={lock} total={quorum.length} answering={answering} holders={holders} read={read.length} lateMs={oldestLateMs} compact={compact} />
         <RoundsLine frames={frames} lock={lock} />
-        {alarm && <GridAlarm alarm={alarm} />}
+        {/* Compact, the page's alarm banner beside the grid names the holders; the rows still mark them. */}
+        {alarm && !compact && <GridAlarm alarm={alarm} />}
         <div role="table" aria-label="Lock nodes" className="flex flex-col rounded-2xl border border-slate-800 bg-slate-900/50">
           <div
             role="row"
-            className={`hidden px-5 py-2 text-sm font-semibold uppercase tracking-wider text-slate-500 @6xl:grid @6xl:gap-x-5 ${WIDE_COLUMNS}`}
+            className={
+              compact
+                ? `hidden px-4 py-1 text-sm font-semibold uppercase tracking-wider text-slate-500 @3xl:grid @3xl:gap-x-4 ${COMPACT_COLUMNS}`
+                : `hidden px-5 py-2 text-sm font-semibold uppercase tracking-wider text-slate-500 @6xl:grid @6xl:gap-x-5 ${WIDE_COLUMNS}`
+            }
           >
             <span role="columnheader">node</span>
             <span role="columnheader">state</span>
-            <span role="columnheader">holder (read from the node)</span>
+            <span role="columnheader">{compact ? "holder" : "holder (read from the node)"}</span>
             <span role="columnheader">TTL</span>
             <span role="columnheader">last vote</span>
             <span role="columnheader" className="text-right">
@@ -239,6 +275,7 @@ function QuorumLine({
   holders,
   read,
   lateMs,
+  compact = false,
 }: {
   lock: Scenario["lock"];
   total: number;
@@ -248,6 +285,7 @@ function QuorumLine({
   read: number;
   /** The oldest late reading among them, ms (0: all fresh). */
   lateMs: number;
+  compact?: boolean;
 }) {
   const needed = Math.floor(total / 2) + 1;
   // Only a Redis lock needs the nodes; with none or an in-process lock they sit idle.
@@ -311,7 +349,7 @@ function QuorumLine({
         {look.mark}
       </span>
       <div className="flex flex-col">
-        <p className="text-2xl font-bold tabular-nums @4xl:text-3xl">{headline}</p>
+        <p className={`text-2xl font-bold tabular-nums ${compact ? "" : "@4xl:text-3xl"}`}>{headline}</p>
         {detail && <p className={`text-lg font-semibold ${look.detail}`}>{detail}</p>}
         {split && (
           <p className="text-lg font-semibold text-yellow-200">
@@ -334,6 +372,8 @@ interface PanelControl {
   open: WireNodeId | null;
   toggle(id: WireNodeId): void;
   instances: number;
+  /** The grid's compact variant: the rows pick their compact layout. */
+  compact: boolean;
 }
 
 type OnAction = (command: NodeActionCommand) => Promise<Ack<WireNode>>;
@@ -399,7 +439,7 @@ function NodeButtons({
               title={canControl ? ACTION_HELP[action] : READ_ONLY}
               disabled={!canControl || control.pending !== null}
               onClick={() => void control.send(action, { nodeId: node.id, action })}
-              className={`min-w-18 rounded-lg px-3 py-2 text-lg font-semibold capitalize shadow transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${BUTTON[action]}`}
+              className={`min-w-18 rounded-lg px-3 py-2 text-lg font-semibold capitalize shadow transition-colors group-data-compact/grid:py-1 group-data-compact/grid:text-base disabled:cursor-not-allowed disabled:opacity-40 ${BUTTON[action]}`}
             >
               {control.pending === action ? `${action}…` : action}
             </button>
@@ -414,7 +454,7 @@ function NodeButtons({
           title={canControl ? "Partition, latency, restart, clock jump: the safety lab's faults, with their options" : READ_ONLY}
           disabled={!canControl}
           onClick={() => panel.toggle(node.id)}
-          className={`rounded-lg border-2 px-3 py-1.5 text-lg font-semibold transition-colors disabled:cursor-not-allowed disabled:opacity-40 ${
+          className={`rounded-lg border-2 px-3 py-1.5 text-lg font-semibold transition-colors group-data-compact/grid:py-0.5 group-data-compact/grid:text-base disabled:cursor-not-allowed disabled:opacity-40 ${
             open ? "border-amber-300 bg-amber-400/20 text-amber-100" : "border-slate-600 bg-slate-800 text-slate-100 hover:bg-slate-700"
           }`}
         >
@@ -610,7 +650,7 @@ function StateCell({ node, now }: { node: WireNode | undefined; now: number }) {
           {look.label}
         </span>
       </span>
-      <span className="text-sm text-slate-400 tabular-nums">for {formatDuration(now - node.since)}</span>
+      <span className={`text-sm text-slate-400 tabular-nums ${NOT_COMPACT}`}>for {formatDuration(now - node.since)}</span>
       <NodeBadges node={node} />
     </div>
   );
@@ -633,27 +673,32 @@ function CacheRow({
 }) {
   const look = stateStyle(node.state);
   const control = useNodeControl(node, onAction);
+  const cell = panel.compact ? COMPACT_CELL : CELL;
   return (
     <div
       data-testid="lock-grid-cache"
       data-state={node.state}
-      className={`grid grid-cols-2 items-center gap-x-4 gap-y-3 rounded-2xl border-2 px-5 py-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @6xl:grid @6xl:grid-cols-[7rem_10.5rem_minmax(10rem,1fr)_19.5rem] ${look.card}`}
+      className={`rounded-2xl border-2 ${
+        panel.compact
+          ? "grid grid-cols-2 items-center gap-x-4 gap-y-1 px-4 py-1.5 @3xl:grid-cols-[7.5rem_8.5rem_minmax(9rem,1fr)_17.5rem]"
+          : "grid grid-cols-2 items-center gap-x-4 gap-y-3 px-5 py-3 @xl:flex @xl:flex-wrap @xl:gap-x-5 @6xl:grid @6xl:grid-cols-[7rem_10.5rem_minmax(10rem,1fr)_19.5rem]"
+      } ${look.card}`}
     >
-      <span className={`font-mono text-2xl font-bold ${CELL.node}`}>cache</span>
-      <div className={CELL.state}>
+      <span className={`font-mono text-2xl font-bold ${cell.node}`}>cache</span>
+      <div className={cell.state}>
         <StateCell node={node} now={now} />
       </div>
-      <span className="col-span-2 text-lg text-slate-300 @xl:min-w-[11rem] @xl:flex-1 @6xl:col-span-1">
+      <span className={`col-span-2 text-lg text-slate-300 ${panel.compact ? "@3xl:col-span-1" : "@xl:min-w-[11rem] @xl:flex-1 @6xl:col-span-1"}`}>
         {node.state === "up" ? "holds the hot key; every hit is served here" : "down: every request goes to the database"}
-        {frame && frame.hitRatio !== null && (
-          <span className="ml-3 font-mono text-slate-400 tabular-nums">hit ratio {(frame.hitRatio * 100).toFixed(1)}% this tick</span>
+        {frame && cacheAnswerPct(frame) !== null && (
+          <span className="ml-3 font-mono text-slate-400 tabular-nums">hit ratio {cacheAnswerPct(frame)!.toFixed(1)}% this tick</span>
         )}
       </span>
-      <div className="col-span-2 @6xl:col-span-1">
+      <div className={panel.compact ? "col-span-2 @3xl:col-span-1" : "col-span-2 @6xl:col-span-1"}>
         <NodeButtons node={node} canControl={canControl} control={control} panel={panel} />
       </div>
       {panel.open === node.id && (
-        <div className={CELL.full}>
+        <div className={cell.full}>
           <FaultPanel node={node} instances={panel.instances} canControl={canControl} control={control} />
         </div>
       )}
@@ -695,6 +740,7 @@ function LockRow({
   const down = node !== undefined && node.state !== "up";
   const tint = node?.state === "crashed" ? "bg-rose-950/40" : node?.state === "frozen" ? "bg-sky-950/40" : node?.state === "starting" ? "bg-amber-950/30" : "";
   const control = useNodeControl(node, onAction);
+  const cell = panel.compact ? COMPACT_CELL : CELL;
   return (
     <div
       role="row"
@@ -703,39 +749,39 @@ function LockRow({
       data-holder={holder.kind === "held" ? holder.holder : holder.kind}
       data-reading={lateMs !== null ? "late" : holder.kind === "no-answer" ? (holder.refused ? "refused" : "no-answer") : undefined}
       data-alarm-sides={sides.length > 0 ? sides.join(" ") : undefined}
-      className={`relative border-t border-slate-800 px-5 py-3 first:border-t-0 ${ROW_LAYOUT} ${tint} ${inQuorum ? "" : "opacity-50"}`}
+      className={`relative border-t border-slate-800 first:border-t-0 ${panel.compact ? `px-4 py-1.5 ${COMPACT_ROW_LAYOUT}` : `px-5 py-3 ${ROW_LAYOUT}`} ${tint} ${inQuorum ? "" : "opacity-50"}`}
     >
       {sides.length > 0 && <SideStripe sides={sides} />}
-      <div role="cell" className={`flex flex-col ${CELL.node}`}>
+      <div role="cell" className={`flex flex-col ${cell.node}`}>
         <span className="font-mono text-2xl font-bold">{id}</span>
         {!inQuorum && <span className="text-sm text-slate-400">not used by this run</span>}
         {sides.length > 0 && (
-          <span className="mt-1 flex items-center gap-1" data-testid="alarm-sides" title={`In the alarm, ${id} granted ${sides.join(" and ")}`}>
+          <span className="mt-1 flex items-center gap-1 group-data-compact/grid:mt-0" data-testid="alarm-sides" title={`In the alarm, ${id} granted ${sides.join(" and ")}`}>
             {sides.map((side) => (
               <SideBadge key={side} side={side} size="sm" />
             ))}
-            <span className="text-sm text-slate-400">granted</span>
+            <span className={`text-sm text-slate-400 ${NOT_COMPACT}`}>granted</span>
           </span>
         )}
       </div>
-      <div role="cell" className={CELL.state}>
+      <div role="cell" className={cell.state}>
         <StateCell node={node} now={now} />
       </div>
-      <div role="cell" data-testid="lock-holder" className={CELL.holder}>
+      <div role="cell" data-testid="lock-holder" className={cell.holder}>
         <HolderCell holder={holder} down={down} lateMs={lateMs} />
       </div>
-      <div aria-hidden className={CELL.lineBreak} />
-      <div role="cell" data-testid="lock-ttl" className={CELL.ttl}>
+      <div aria-hidden className={cell.lineBreak} />
+      <div role="cell" data-testid="lock-ttl" className={cell.ttl}>
         <TtlCell pttl={pttl} lockTtlMs={lockTtlMs} late={lateMs !== null} />
       </div>
-      <div role="cell" data-testid="lock-vote" className={CELL.vote}>
+      <div role="cell" data-testid="lock-vote" className={cell.vote}>
         <VoteCell vote={vote} />
       </div>
-      <div role="cell" className={CELL.actions}>
+      <div role="cell" className={cell.actions}>
         <NodeButtons node={node} canControl={canControl} control={control} panel={panel} />
       </div>
       {node && panel.open === id && (
-        <div role="cell" className={CELL.full}>
+        <div role="cell" className={cell.full}>
           <FaultPanel node={node} instances={panel.instances} canControl={canControl} control={control} />
         </div>
       )}
@@ -857,7 +903,7 @@ function VoteCell({ vote }: { vote: Vote | undefined }) {
         <span aria-hidden>{look.mark}</span>
         {look.label}
       </span>
-      <span className="text-sm text-slate-400">{look.detail}</span>
+      <span className={`text-sm text-slate-400 ${NOT_COMPACT}`}>{look.detail}</span>
     </span>
   );
 }

@@ -13,12 +13,14 @@ import { alarmCount } from "../alarm/alarm";
 import { AlarmBanner } from "../alarm/alarm-banner";
 import { LiveCharts } from "../charts/live-charts";
 import { describeStop } from "../format";
+import { stageCharts } from "../charts/stage-charts";
 import { LockGrid } from "../lock-grid/lock-grid";
 import { LockLanes } from "../lock-grid/lock-lanes";
 import { RunSummary } from "../summary/run-summary";
 import { useLabSocket } from "../use-lab-socket";
 import { useNow } from "../use-now";
 import { annotationsFrom, entriesOfRun } from "./annotations";
+import { AudienceVerdict } from "./audience-verdict";
 import { ConnectionPill } from "./connection-pill";
 import { LiveCounters } from "./live-counters";
 
@@ -45,6 +47,11 @@ export function AudienceView() {
   const preset = meta?.presetId ? findPreset(meta.presetId) : undefined;
   const beatNumber = meta?.beat ?? 1;
   const beat = preset?.beats[beatNumber - 1];
+  // The beat's charts first, as on the presenter's stage.
+  const charts = useMemo(() => {
+    const { lead, rest } = stageCharts(meta?.presetId, meta?.beat);
+    return [...lead, ...rest];
+  }, [meta?.presetId, meta?.beat]);
 
   return (
     <div className="mx-auto flex max-w-3xl flex-col gap-4 px-3 py-3 sm:px-5" data-testid="audience-view">
@@ -70,17 +77,20 @@ export function AudienceView() {
                 Beat {beatNumber} of {preset.beats.length}: <span className="font-semibold text-slate-200">{beat.title}</span>
               </p>
             )}
-            <p className="text-lg leading-snug text-slate-200">{beat?.narration && preset.beats.length > 1 ? beat.narration : preset.narration}</p>
-            <p className="rounded-lg bg-amber-400/10 px-3 py-2 text-base text-amber-100">
+            {/* On a phone the point comes first: what to watch, and (once the run is over) the verdict. */}
+            <p data-testid="audience-watch" className="rounded-lg bg-amber-400/10 px-3 py-2 text-lg leading-snug text-amber-100">
               <span className="font-bold">Watch: </span>
               {beat?.watch ?? preset.watch}
             </p>
+            {report && <AudienceVerdict report={report} />}
+            <p className="text-base leading-snug text-slate-300">{beat?.narration && preset.beats.length > 1 ? beat.narration : preset.narration}</p>
           </>
         ) : (
           <p className="text-lg text-slate-300">
             {run.status === "idle" ? "Waiting for the presenter to start a run." : "A custom scenario, built on the presenter's screen."}
           </p>
         )}
+        {!preset && report && <AudienceVerdict report={report} />}
         {run.status === "failed" && <p className="text-base text-rose-300">The run failed: {run.message}</p>}
       </section>
 
@@ -104,7 +114,14 @@ export function AudienceView() {
             />
             <LockLanes frames={frames} lockNodeIds={lockNodeIds} tickMs={tickMs} alarms={alarms} />
           </section>
-          <LiveCharts frames={frames} tickMs={tickMs} dbCapacity={scenario?.db.capacity ?? 20} annotations={annotations} />
+          <LiveCharts
+            frames={frames}
+            tickMs={tickMs}
+            dbCapacity={scenario?.db.capacity ?? 20}
+            annotations={annotations}
+            charts={charts}
+            cacheInUse={scenario?.lockedWork !== "increment"}
+          />
           {report && <RunSummary report={report} />}
         </>
       )}

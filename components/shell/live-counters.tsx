@@ -27,7 +27,8 @@ export function totalsOf(frames: readonly TickFrame[]): CounterTotals {
   return totals;
 }
 
-export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFrame[]; dbCapacity: number }) {
+/** `columns`: 3 keeps two rows of three in a narrow column (presenter mode's stage). */
+export function LiveCounters({ frames, dbCapacity, columns }: { frames: readonly TickFrame[]; dbCapacity: number; columns?: 3 }) {
   const totals = totalsOf(frames);
   const last = frames.at(-1);
   const busy = last ? last.dbInFlight : 0;
@@ -46,7 +47,7 @@ export function LiveCounters({ frames, dbCapacity }: { frames: readonly TickFram
     },
   ];
   return (
-    <dl data-testid="live-counters" className="grid grid-cols-2 gap-3 sm:grid-cols-3 2xl:grid-cols-6">
+    <dl data-testid="live-counters" className={`grid gap-3 ${columns === 3 ? "grid-cols-3" : "grid-cols-2 sm:grid-cols-3 2xl:grid-cols-6"}`}>
       {tiles.map((tile) => (
         <div
           key={tile.id}

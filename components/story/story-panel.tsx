@@ -14,6 +14,8 @@ export interface StoryPanelProps {
   disabled?: boolean;
   /** This beat's expects checked against its last run (null before it has run, or after another beat's run). */
   checked?: { results: readonly ExpectResult[]; distorted: boolean } | null;
+  /** Stage size (presenter mode): narration and the watch line big enough for the back of a room. */
+  stage?: boolean;
 }
 
 const STEP_BUTTON =
@@ -21,8 +23,11 @@ const STEP_BUTTON =
   "focus-visible:outline-none focus-visible:ring-4 focus-visible:ring-amber-400/60 " +
   "disabled:cursor-not-allowed disabled:border-slate-700! disabled:bg-slate-800! disabled:text-slate-500!";
 
+/** On the stage the beat buttons share one line: the narration and the watch line get the height. */
+const STAGE_STEP = "h-12! px-3! text-lg!";
+
 /** The story on screen: which beat this is, what to say, and the one thing to watch. */
-export function StoryPanel({ presetId, beat, onBeat, disabled = false, checked = null }: StoryPanelProps) {
+export function StoryPanel({ presetId, beat, onBeat, disabled = false, checked = null, stage = false }: StoryPanelProps) {
   const titleId = useId();
   const preset = findPreset(presetId);
   if (!preset) {
@@ -43,7 +48,8 @@ export function StoryPanel({ presetId, beat, onBeat, disabled = false, checked =
       data-testid="story-panel"
       data-preset={preset.id}
       data-beat={current}
-      className="@container flex flex-col gap-4 rounded-2xl border-2 border-slate-800 bg-slate-900 p-4 sm:p-6"
+      data-stage={stage || undefined}
+      className={`@container flex flex-col rounded-2xl border-2 border-slate-800 bg-slate-900 p-4 ${stage ? "gap-3 sm:p-5" : "gap-4 sm:p-6"}`}
     >
       <p className="text-lg font-semibold uppercase tracking-widest text-amber-300">{preset.title}</p>
       <h2 id={titleId} className="text-2xl font-black leading-tight tracking-tight @2xl:text-4xl">
@@ -52,10 +58,13 @@ export function StoryPanel({ presetId, beat, onBeat, disabled = false, checked =
         </span>{" "}
         {step.title}
       </h2>
-      <p data-testid="story-narration" className="text-xl leading-snug text-slate-50 @2xl:text-3xl">
+      <p data-testid="story-narration" className={`leading-snug text-slate-50 ${stage ? "text-3xl" : "text-xl @2xl:text-3xl"}`}>
         {step.narration}
       </p>
-      <p data-testid="story-watch" className="rounded-xl border-2 border-amber-400/60 bg-amber-950/30 px-4 py-3 text-lg leading-snug wrap-anywhere @2xl:px-5 @2xl:text-2xl">
+      <p
+        data-testid="story-watch"
+        className={`rounded-xl border-2 border-amber-400/60 bg-amber-950/30 px-4 py-3 leading-snug wrap-anywhere ${stage ? "text-3xl" : "text-lg @2xl:px-5 @2xl:text-2xl"}`}
+      >
         <span className="font-bold text-amber-300">Watch: </span>
         {watch}
       </p>
@@ -70,7 +79,7 @@ export function StoryPanel({ presetId, beat, onBeat, disabled = false, checked =
       <nav aria-label="Beats" className="flex flex-wrap items-center gap-3">
         <button
           type="button"
-          className={`${STEP_BUTTON} border-slate-600 text-slate-100 hover:border-slate-400`}
+          className={`${STEP_BUTTON} ${stage ? STAGE_STEP : ""} border-slate-600 text-slate-100 hover:border-slate-400`}
           disabled={disabled || current <= 1}
           onClick={() => onBeat(current - 1)}
         >
@@ -99,7 +108,7 @@ export function StoryPanel({ presetId, beat, onBeat, disabled = false, checked =
         )}
         <button
           type="button"
-          className={`${STEP_BUTTON} border-amber-400 bg-amber-400 text-slate-950 hover:bg-amber-300`}
+          className={`${STEP_BUTTON} ${stage ? STAGE_STEP : ""} border-amber-400 bg-amber-400 text-slate-950 hover:bg-amber-300`}
           disabled={disabled || current >= total}
           onClick={() => onBeat(current + 1)}
           aria-keyshortcuts="n"

@@ -4,6 +4,8 @@ import type { TickFrame } from "../report";
 export function emptyFrame(t: number, overrides: Partial<TickFrame> = {}): TickFrame {
   return {
     t,
+    lengthMs: 100,
+    merged: false,
     arrivals: 0,
     hits: 0,
     misses: 0,

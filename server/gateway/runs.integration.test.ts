@@ -168,6 +168,12 @@ describe("runs over the socket", () => {
     expect(sum(frames, "arrivals")).toBe(report.requests.total);
     expect(report.requests.total).toBe(300);
     expect(sum(frames, "dbReads")).toBe(report.db.reads);
+    // Each frame says how long its window really lasted: together they cover the run up to its last
+    // window, and never more time than the run took; only a window over 1.5 ticks says it was merged.
+    const covered = frames.reduce((total, frame) => total + frame.lengthMs, 0);
+    expect(covered).toBeGreaterThanOrEqual(frames.at(-1)!.t);
+    expect(covered).toBeLessThanOrEqual(report.durationMs + 1);
+    for (const frame of frames) expect(frame.merged, `window at ${frame.t}`).toBe(frame.lengthMs > 1.5 * report.scenario.tickMs);
     // A frame's size depends on the node count, not on the crowd.
     expect(Math.max(...first.frameBytes)).toBeLessThan(4000);
 

@@ -230,4 +230,19 @@ describe("MetricsCollector: windows on a machine that fell behind", () => {
     expect(c.closeWindow(T0 + 700).t).toBe(600);
     expect(c.closeWindow().t).toBe(700);
   });
+
+  it("says how long each window really lasted, and which ones ran long enough to stand for several ticks", () => {
+    const c = new MetricsCollector(T0, 100);
+    const windows = [c.closeWindow(T0 + 100), c.closeWindow(T0 + 650), c.closeWindow(T0 + 700), c.closeWindow(T0 + 730)];
+    expect(windows.map((w) => w.lengthMs)).toEqual([100, 550, 50, 30]);
+    expect(windows.map((w) => w.merged)).toEqual([false, true, false, false]);
+    // Without a closing time the window is taken as one tick long.
+    expect(c.closeWindow().lengthMs).toBe(100);
+  });
+
+  it("measures the first window from t = 0 after the warm-up, not from when the collector was made", () => {
+    const c = new MetricsCollector(0, 100);
+    c.rebase(T0);
+    expect(c.closeWindow(T0 + 120).lengthMs).toBe(120);
+  });
 });

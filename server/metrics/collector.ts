@@ -46,7 +46,7 @@ export interface RunTotals {
   arrivalLagMaxMs: number;
 }
 
-const emptyWindow = (t: number): Omit<TickWindow, "hitRatio" | "latencyP50" | "latencyP99" | "episodesOpen" | "lastVotes"> => ({
+const emptyWindow = (t: number): Omit<TickWindow, "hitRatio" | "latencyP50" | "latencyP99" | "episodesOpen" | "lastVotes" | "lengthMs" | "merged"> => ({
   t,
   arrivals: 0,
   hits: 0,
@@ -73,6 +73,9 @@ const OUTCOME_FIELD: Record<ReadOutcome, "hits" | "misses" | "staleServed" | "er
   error: "errors",
   timeout: "timeouts",
 };
+
+/** A window longer than this many ticks closed late enough to have swallowed at least one tick of its own. */
+const MERGED_AFTER = 1.5;
 
 function newHistogram(): hdr.Histogram {
   return hdr.build({ useWebAssembly: false, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
@@ -116,11 +119,19 @@ export class MetricsCollector {
     private readonly tickMs: number,
   ) {
     this.window = emptyWindow(0);
+    this.windowOpenedAt = t0;
   }
+
+  /**
+   * Wall-clock ms at which the current window really opened (the previous closing), so a frame can
+   * say how long it covered; null once a window was closed without a time (then windows are nominal).
+   */
+  private windowOpenedAt: number | null;
 
   /** Sets t = 0 once the warm-up ends; nothing has been counted before it. */
   rebase(t0: number): void {
     this.t0 = t0;
+    this.windowOpenedAt = t0;
   }
 
   /** Also forwards each event to `listener` (the event log); returns an unsubscribe function. */
@@ -302,8 +313,11 @@ export class MetricsCollector {
     const w = this.window;
     const ended = w.hits + w.misses + w.staleServed + w.errors + w.timeouts;
     const hasLatency = this.tickLatency.totalCount > 0;
+    const lengthMs = now !== undefined && this.windowOpenedAt !== null ? Math.max(0, now - this.windowOpenedAt) : this.tickMs;
     const frame: TickWindow = {
       ...w,
+      lengthMs,
+      merged: lengthMs > this.tickMs * MERGED_AFTER,
       hitRatio: ended > 0 ? w.hits / ended : null,
       latencyP50: hasLatency ? this.tickLatency.getValueAtPercentile(50) : null,
       latencyP99: hasLatency ? this.tickLatency.getValueAtPercentile(99) : null,
@@ -313,6 +327,7 @@ export class MetricsCollector {
     this.tickLatency.reset();
     const onGrid = now === undefined ? 0 : Math.floor((now - this.t0) / this.tickMs) * this.tickMs;
     this.window = emptyWindow(Math.max(w.t + this.tickMs, onGrid));
+    this.windowOpenedAt = now ?? null;
     return frame;
   }
 
