@@ -12,9 +12,9 @@ import { scenario, startRealLab, type RealLab } from "./testing/real-lab";
 
 let lab: RealLab;
 
-// Every slot is taken; the upper half of slot 11 is free (faults-restart uses its first few ports).
+// The upper half of slot 24 (the observer file has its lower half): six nodes, no proxies.
 beforeAll(async () => {
-  lab = await startRealLab(11, 5, { offset: TEST_PORTS_PER_SLOT / 2 });
+  lab = await startRealLab(24, 5, { offset: TEST_PORTS_PER_SLOT / 2 });
 });
 
 afterAll(async () => {

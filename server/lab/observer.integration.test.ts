@@ -2,7 +2,6 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TickFrame } from "../../lib/report";
 import { HOT_LOCK } from "../engine/keys";
-import { TEST_PORTS_PER_SLOT } from "../nodes/test-ports";
 import { connect } from "../nodes/test-support";
 import { LockObserver } from "./observer";
 import { runScenario } from "./runner";
@@ -10,10 +9,10 @@ import { digest, scenario, startRealLab, type RealLab } from "./testing/real-lab
 
 // Real nodes behind fault proxies, with the engine's event loop blocked on purpose: the observer
 // reads on its own thread and the nodes' own ports, so an up node answers on time however busy the
-// loop is, a crashed one refuses and a frozen one is silent. Ports: the upper half of extra slot 11
-// (faults-restart uses a few ports at its start): cache + 3 lock nodes, their proxies and one
-// instance's own proxies are 12 ports.
-const SLOT = 11;
+// loop is, a crashed one refuses and a frozen one is silent. Ports: the lower half of slot 24 (the
+// event-log file has its upper half): cache + 3 lock nodes, their proxies and one instance's own
+// proxies are 12 ports.
+const SLOT = 24;
 const LIMITS = { intervalMs: 100, noAnswerAfterMs: 750, lateAfterMs: 300 };
 
 /** Keeps this thread busy: no timer, no I/O, no message handler runs meanwhile. */
@@ -29,7 +28,7 @@ let lab: RealLab;
 const clients: Redis[] = [];
 
 beforeAll(async () => {
-  lab = await startRealLab(SLOT, 3, { offset: TEST_PORTS_PER_SLOT / 2, faultProxies: true });
+  lab = await startRealLab(SLOT, 3, { faultProxies: true });
 });
 
 afterEach(async () => {
