@@ -26,18 +26,23 @@ export interface LabServerOptions {
   readyTimeoutMs?: number;
 }
 
+/** The environment a test's lab server runs with: its own ports, on loopback, as `npm run dev` runs it. */
+export function labServerEnv(port: number, basePort: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LAB_BASE_PORT: String(basePort),
+    // vitest sets NODE_ENV=test; the server must run as `npm run dev` does (no NODE_ENV: development).
+    NODE_ENV: "development",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+}
+
 export async function startLabServer({ port, basePort, readyTimeoutMs = 90_000 }: LabServerOptions): Promise<LabServer> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LAB_BASE_PORT: String(basePort),
-      // vitest sets NODE_ENV=test; the server must run as `npm run dev` does.
-      NODE_ENV: "development",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+    env: labServerEnv(port, basePort),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
+import { labServerEnv } from "./lab-server";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const READY_LINE = /Stampede Lab ready at (\S+)/;
@@ -26,15 +27,7 @@ export interface NpmDev {
 export async function startNpmDev({ port, basePort, readyTimeoutMs = 120_000 }: { port: number; basePort: number; readyTimeoutMs?: number }): Promise<NpmDev> {
   const child = spawn("npm", ["run", "dev"], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LAB_BASE_PORT: String(basePort),
-      // vitest sets NODE_ENV=test; `npm run dev` runs with none, which means development.
-      NODE_ENV: "development",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+    env: labServerEnv(port, basePort),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

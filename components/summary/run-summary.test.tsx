@@ -2,39 +2,12 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { Report } from "@/lib/report";
 import { defaultScenario } from "@/lib/scenario";
+import { sampleReport } from "@/lib/testing/report";
 import { RunSummary } from "./run-summary";
 
+/** The shared calm Redlock report, as the summary draws it for a redlock run with polling waiters. */
 function report(overrides: Partial<Report> = {}): Report {
-  return {
-    scenario: { ...defaultScenario(), lock: "redlock", waiters: "poll" },
-    provenance: { seed: 42, gitSha: "x", versions: {}, cores: 2, startedAt: "2026-01-01T00:00:00.000Z" },
-    durationMs: 6000,
-    requests: { total: 3000, hits: 2999, misses: 1, staleServed: 0, errors: 0, timeouts: 0 },
-    latencyMs: { p50: 14, p95: 334, p99: 368, max: 412 },
-    db: { reads: 1, writes: 0, peakInFlight: 1, rejected: 0, timedOut: 0, readsOutsideEpisodes: 0, lockedWrites: 0, counterIncrease: 0, lostUpdates: 0, staleWritesRejected: 0, staleWritesAccepted: 0 },
-    episodes: [{ key: "user:profile:0", startMs: 1001, endMs: 1259, dbReads: 1 }],
-    episodeCount: 1,
-    maxDbReadsPerEpisode: 1,
-    locks: {
-      attempts: 3119,
-      acquired: 1,
-      failed: 0,
-      contended: 3118,
-      maxHoldersAtOnce: 1,
-      safetyViolations: 0,
-      violationsByKind: { "two-holders": 0, "write-after-validity": 0, "write-out-of-token-order": 0 },
-      pauses: { taken: 0, outlivedValidity: 0 },
-      observed: { samples: 60, maxDistinctHolders: 1 },
-    },
-    violations: [],
-    writes: { acknowledged: 0, failed: 0, persisted: 0, pending: 0, lost: 0 },
-    cache: { reads: 6119, found: 2999, fills: 1, writeFailures: 0 },
-    nodes: [{ id: "cache", role: "cache", port: 7100, pid: 1, state: "up", info: { keyspaceHits: 2999, keyspaceMisses: 3120, commands: 6126 } }],
-    runtime: { eventLoopLagMaxMs: 22, arrivalLagMaxMs: 17, distorted: false, distortionLimitMs: 250 },
-    notes: [],
-    ticks: [],
-    ...overrides,
-  };
+  return sampleReport({ scenario: { ...defaultScenario(), lock: "redlock", waiters: "poll" }, ...overrides });
 }
 
 function text(html: string): string {

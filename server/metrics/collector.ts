@@ -1,6 +1,6 @@
 import * as hdr from "hdr-histogram-js";
 import { engineEvents, type EngineEventOf, type EngineEvent, type ReadOutcome } from "../engine/events";
-import type { Episode, Report, SafetyViolation, TickWindow, ViolationKind } from "../../lib/report";
+import type { Episode, LockRounds, Report, SafetyViolation, TickWindow, ViolationKind } from "../../lib/report";
 import { SafetyChecker } from "./safety";
 
 /**
@@ -25,18 +25,11 @@ export interface RunTotals {
     acquired: number;
     failed: number;
     contended: number;
-    rounds: number;
-    roundsAcquired: number;
-    roundsContended: number;
-    roundsFailed: number;
-    answeredInProcess: number;
-    answeredByLook: number;
-    answeredBySibling: number;
     maxHoldersAtOnce: number;
     safetyViolations: number;
     violationsByKind: Record<ViolationKind, number>;
     pauses: { taken: number; outlivedValidity: number };
-  };
+  } & LockRounds;
   /** lockedWork "increment", as the engine heard the database answer. */
   lockedWrites: { accepted: number; rejectedStale: number; staleAccepted: number; failed: number };
   violations: SafetyViolation[];
