@@ -8,6 +8,7 @@
  * default) for restarts and clock jumps, and one with fault proxies for latency and partitions.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { checkExpects } from "../../lib/expect";
 import { findPreset, presetScenario } from "../../lib/presets";
 import type { Scenario } from "../../lib/scenario";
 import { systemClock } from "../core/clock";
@@ -23,11 +24,19 @@ import { digest, scenario, startRealLab, type RealLab } from "./testing/real-lab
 
 const SLOT = 12;
 
+/**
+ * Each beat's own promise (its expects), checked on the run this file looks at more closely: these
+ * stories' beats are played here rather than a second time by the preset files (PLAYED_BY_LOCK_FAULTS).
+ */
+const promises = new WeakMap<Scenario, { label: string; claims: readonly string[] }>();
+
 function beat(id: string, n: number): Scenario {
   const preset = findPreset(id);
   if (!preset) throw new Error(`the ${id} preset is gone`);
   if (n > preset.beats.length) throw new Error(`${id} has no beat ${n}`);
-  return scenario(presetScenario(preset, n));
+  const s = scenario(presetScenario(preset, n));
+  promises.set(s, { label: `${id} beat ${n}`, claims: preset.beats[n - 1]!.expect ?? [] });
+  return s;
 }
 
 /**
@@ -45,6 +54,11 @@ async function runCounted(lab: RealLab, s: Scenario) {
     const why = digest(report);
     expect(report.db.lockedWrites, why).toBe(counterWrites);
     expect(report.db.counterIncrease, why).toBe(counters);
+    const promise = promises.get(s);
+    if (promise) {
+      expect(promise.claims.length, promise.label).toBeGreaterThan(0);
+      expect(checkExpects(report, promise.claims).filter((result) => !result.ok), `${promise.label} did not make its point: ${why}`).toEqual([]);
+    }
     return { report, events, counterWrites, lost: counterWrites - counters, why };
   } finally {
     await database.close();
