@@ -58,10 +58,10 @@ export function LiveCounters({ frames, dbCapacity, columns }: { frames: readonly
           <dd data-testid={`counter-${tile.id}`} className="order-1 truncate font-mono text-3xl font-black tabular-nums">
             {tile.value}
           </dd>
-          <dt className="order-2 truncate text-sm text-slate-400 sm:text-base">
-            {tile.label}
-            {/* Positioned by the tile, so the label's truncation never hides it. */}
-            {tile.simulated && <SimulatedTag title={tile.simulated} size="sm" className="absolute top-1.5 right-2" testId={`counter-${tile.id}-simulated`} />}
+          <dt className="order-2 flex min-w-0 flex-col items-start text-sm text-slate-400 sm:text-base">
+            <span className="max-w-full truncate">{tile.label}</span>
+            {/* Under the label, never over the figure: a narrow tile on the stage or a phone has no room beside it. */}
+            {tile.simulated && <SimulatedTag title={tile.simulated} size="sm" className="mt-0.5" testId={`counter-${tile.id}-simulated`} />}
           </dt>
         </div>
       ))}
