@@ -48,6 +48,8 @@ export interface ChartRow {
   lockAttempts: number;
   lockContended: number;
   lockFailed: number;
+  /** Failed lock attempts in the window: a count, for charts that speak in counts (the comparison). */
+  lockFailedCount: number;
   /** Lock attempts sent to the nodes as rounds of their own (the rest were answered in-process). */
   lockRounds: number;
   /** Lock grants in the window: a count, not a rate. */
@@ -178,6 +180,7 @@ function row(frames: readonly TickFrame[], tickMs: number, running: { dbReads: n
     lockAttempts: perSecond((f) => f.lockAttempts),
     lockContended: perSecond((f) => f.lockContended),
     lockFailed: perSecond((f) => f.lockFailed),
+    lockFailedCount: sum((f) => f.lockFailed),
     // Recordings saved before rounds were counted have none.
     lockRounds: perSecond((f) => f.lockRounds ?? 0),
     lockAcquired,

@@ -3,8 +3,8 @@ import { findPreset, presetScenario } from "@/lib/presets";
 import type { Report } from "@/lib/report";
 import { parseScenario, type Scenario } from "@/lib/scenario";
 import { emptyFrame } from "@/lib/testing/frames";
-import type { ChartRow } from "../charts/chart-data";
-import { chartOrder, formatDifference, pairedRows, pairRows, rowsWithCounts, runLabels, runTotals, scenarioChanges, summaryRows, type ComparedRun } from "./compare-data";
+import { toChartRows, type ChartRow } from "../charts/chart-data";
+import { chartOrder, formatDifference, pairedRows, pairRows, runLabels, runTotals, scenarioChanges, summaryRows, type ComparedRun } from "./compare-data";
 
 function beat(presetId: string, n: number): Scenario {
   const parsed = parseScenario(presetScenario(findPreset(presetId)!, n));
@@ -160,16 +160,19 @@ describe("summaryRows", () => {
   });
 });
 
-describe("rowsWithCounts", () => {
+describe("the comparison's counts per window (the live charts' rows)", () => {
   it("counts DB reads, grants and lock failures per window, summing the frames a long run merges", () => {
     const frames = Array.from({ length: 1200 }, (_, i) => emptyFrame(i * 100, { dbReads: i === 3 ? 1 : 0, lockAcquired: i % 2, lockFailed: i === 5 ? 2 : 0 }));
-    const rows = rowsWithCounts(frames, 100);
+    const rows = toChartRows(frames, 100);
     // 1,200 windows thin to 600 rows of two windows each.
     expect(rows).toHaveLength(600);
-    expect(rows[1]).toMatchObject({ s: 0.2, dbReads: 1, lockAcquired: 1, lockFailed: 0 });
-    expect(rows[2]).toMatchObject({ s: 0.4, dbReads: 0, lockAcquired: 1, lockFailed: 2 });
+    expect(rows[1]).toMatchObject({ s: 0.2, dbReads: 1, lockAcquired: 1, lockFailedCount: 0 });
+    expect(rows[2]).toMatchObject({ s: 0.4, dbReads: 0, lockAcquired: 1, lockFailedCount: 2 });
     expect(rows.reduce((sum, r) => sum + r.dbReads, 0)).toBe(1);
     expect(rows.reduce((sum, r) => sum + r.lockAcquired, 0)).toBe(600);
+    // The comparison draws the same counts: run b's lock failures at 0.4 s are 2, not a rate.
+    const both = run({ frames, scenario: { ...beat("saturday-morning", 1), tickMs: 100 } });
+    expect(pairedRows(both, both).find((r) => r.s === 0.4)?.b_lockFailed).toBe(2);
     expect(runTotals(frames)).toEqual({ dbReads: 1, lockAcquired: 600, lockFailed: 2 });
   });
 });

@@ -116,6 +116,8 @@ function valueOf(row: ChartRow, field: PairedField): number | null {
       return row.hit + row.stale + row.miss;
     case "failed":
       return row.error + row.timeout;
+    case "lockFailed":
+      return row.lockFailedCount;
     default:
       return row[field];
   }
@@ -124,8 +126,8 @@ function valueOf(row: ChartRow, field: PairedField): number | null {
 /** Both runs' frames as chart rows (the live charts' own conversion, with counts where the stories count), paired. */
 export function pairedRows(previous: ComparedRun, current: ComparedRun): PairedRow[] {
   return pairRows(
-    { rows: rowsWithCounts(previous.frames, previous.scenario.tickMs), tickMs: previous.scenario.tickMs },
-    { rows: rowsWithCounts(current.frames, current.scenario.tickMs), tickMs: current.scenario.tickMs },
+    { rows: toChartRows(previous.frames, previous.scenario.tickMs), tickMs: previous.scenario.tickMs },
+    { rows: toChartRows(current.frames, current.scenario.tickMs), tickMs: current.scenario.tickMs },
   );
 }
 
@@ -142,27 +144,6 @@ export function runTotals(frames: readonly TickFrame[]): Record<CountedField, nu
     totals.lockFailed += frame.lockFailed;
   }
   return totals;
-}
-
-/** toChartRows' own limit on rows per run. */
-const MAX_POINTS = 600;
-
-/**
- * The chart rows with DB reads, lock grants and lock failures as counts per window, not rates: the
- * stories speak in counts ("one DB read"), and a rate turns one read into a spike of 10/s. Counts
- * are summed over the same groups of frames the rows merge.
- */
-export function rowsWithCounts(frames: readonly TickFrame[], tickMs: number): ChartRow[] {
-  const rows = toChartRows(frames, tickMs, MAX_POINTS);
-  const ordered = inTimeOrder(frames);
-  const group = Math.max(1, Math.ceil(ordered.length / MAX_POINTS));
-  const counts = new Map<number, Pick<ChartRow, "dbReads" | "lockAcquired" | "lockFailed">>();
-  for (let i = 0; i < ordered.length; i += group) {
-    const slice = ordered.slice(i, i + group);
-    const sum = (pick: (f: TickFrame) => number) => slice.reduce((total, f) => total + pick(f), 0);
-    counts.set(slice[0]!.t / 1000, { dbReads: sum((f) => f.dbReads), lockAcquired: sum((f) => f.lockAcquired), lockFailed: sum((f) => f.lockFailed) });
-  }
-  return rows.map((row) => ({ ...row, ...counts.get(row.s) }));
 }
 
 interface RunRows {
