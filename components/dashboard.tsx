@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { logEntry } from "@/lib/log";
-import type { Ack, NodeActionCommand, WireNode, WireNodeAction, WireNodeId } from "@/lib/protocol";
+import type { Ack, NodeActionCommand, WireNode, WireNodeAction, WireNodeId, WireRunState } from "@/lib/protocol";
 import { findPreset, PRESETS, presetScenario } from "@/lib/presets";
 import { parseScenario, type Scenario, type ScenarioInput } from "@/lib/scenario";
 import { LanPanel } from "./access/lan-panel";
@@ -62,6 +62,9 @@ export function Dashboard() {
 }
 
 type Selection = { presetId: string; beat: number };
+
+/** The run a hidden last run stands in for: nothing to compare this story with yet. */
+const IDLE: WireRunState = { status: "idle" };
 
 function scenarioOfSelection(selection: Selection | null): ScenarioInput {
   const preset = selection ? findPreset(selection.presetId) : undefined;
@@ -688,7 +691,7 @@ function LabPage({ boot }: { boot: BootParams }) {
             cacheInUse={cacheInUse}
           />
           {/* Right above the summary, where the eye goes when a beat ends. A replay opens its own comparison, closed. */}
-          <ComparePanel key={player ? "replay" : "live"} previous={player ? (player.view.previous ?? null) : lab.previousRun} run={view.run} frames={view.frames} report={view.report} />
+          <ComparePanel key={player ? "replay" : "live"} previous={player ? (player.view.previous ?? null) : lab.previousRun} run={lastRunHidden ? IDLE : view.run} frames={view.frames} report={view.report} />
           {runScenario && runScenario.xfetchBeta > 0 && <XfetchPanel scenario={runScenario} report={view.report} />}
           {view.report && <RunSummary report={view.report} />}
           <EventLogPanel entries={view.log} />

@@ -185,15 +185,15 @@ export function useLabSocket(options: LabSocketOptions = {}): LabSocket {
       if (current.status !== "idle" && "runId" in current && current.runId !== runId) return;
       setFrames((previous) => (previous.length >= MAX_FRAMES ? [...previous.slice(1), frame] : [...previous, frame]));
     });
-    // The finished run is kept for the comparison once the next one begins.
     socket.on("lab:report", ({ runId, report: finished }) => {
       const run = runRef.current;
+      // The finished run is kept for the comparison once the next one begins.
       finishedRef.current = { runId, meta: run.status !== "idle" && run.runId === runId ? run.meta : {}, report: finished };
+      setReport(finished);
     });
     socket.on("lab:alarm", (alarm) => setAlarms((previous) => withAlarm(previous, alarm, runRef.current)));
     // A folded count (a node's refused commands) comes again with the same id: its line is updated.
     socket.on("lab:log", (entry) => setLog((previous) => withLogEntry(previous, entry, MAX_LOG)));
-    socket.on("lab:report", ({ report: finished }) => setReport(finished));
     socket.on("node:event", (event) => setEvents((previous) => [event, ...previous].slice(0, MAX_EVENTS)));
     socket.on("connect_error", (error) =>
       setStatus({ kind: "error", message: `Cannot reach the lab server (${error.message}); retrying…` }),

@@ -6,7 +6,7 @@ import { CHART_IDS, type ChartId } from "@/lib/charts";
 import { findPreset } from "@/lib/presets";
 
 /** The stage has room for two charts beside the lock grid. */
-export const STAGE_CHART_COUNT = 2;
+const STAGE_CHART_COUNT = 2;
 export const DEFAULT_STAGE_CHARTS: readonly ChartId[] = ["requests", "db-reads"];
 
 export interface StageCharts {

@@ -9,11 +9,12 @@ import { memo, type ReactNode } from "react";
 import { ticksToCsv } from "@/lib/csv";
 import { plainLabel } from "@/lib/plain-labels";
 import type { Report, SafetyViolation, ViolationKind } from "@/lib/report";
-import { percent, verdictOf, type VerdictTone } from "@/lib/verdict";
+import { percent, verdictOf } from "@/lib/verdict";
 import { OKABE_ITO, OUTCOME_COLORS, SERIES_YELLOW } from "../charts/palette";
 import { roundRows } from "./lock-rounds";
 import { DATABASE_MODEL, SimulatedTag } from "../shell/simulated-tag";
 import { describeStop } from "../format";
+import { verdictLook } from "./verdict-look";
 
 export interface RunSummaryProps {
   report: Report;
@@ -21,24 +22,10 @@ export interface RunSummaryProps {
   fileName?: string;
 }
 
-const TONE: Record<VerdictTone, { box: string; mark: string; title: string }> = {
-  unsafe: { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Unsafe" },
-  stampede: { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Stampede" },
-  starved: { box: "border-amber-400 bg-amber-950/40", mark: "!", title: "Spared, but clients starved" },
-  exposed: { box: "border-yellow-300/70 bg-yellow-950/30", mark: "~", title: "Every expiry met the crowd" },
-  protected: { box: "border-emerald-500/70 bg-emerald-950/40", mark: "✓", title: "Protected" },
-  quiet: { box: "border-slate-600 bg-slate-900/60", mark: "–", title: "Quiet" },
-  // Neither good nor bad: the run proves nothing, so it wears no verdict's colour.
-  "no-result": { box: "border-dashed border-zinc-400 bg-zinc-800/70", mark: "?", title: "No result" },
-};
-
-const LOST_WRITES = { box: "border-rose-500 bg-rose-950/60", mark: "✕", title: "Writes lost" };
-
 export const RunSummary = memo(function RunSummary({ report, fileName }: RunSummaryProps) {
   const { requests: r, latencyMs: lat, db, locks, writes, scenario: s, runtime } = report;
   const verdict = verdictOf(report);
-  // Lost writes outrank a calm read story: the banner turns red even when the reads were fine.
-  const tone = verdict.writesLost && (verdict.tone === "quiet" || verdict.tone === "protected" || verdict.tone === "starved" || verdict.tone === "exposed") ? LOST_WRITES : TONE[verdict.tone];
+  const tone = verdictLook(verdict, report);
   const cacheNode = report.nodes.find((n) => n.role === "cache" || n.id === "cache");
   const base = fileName ?? `stampede-lab-${report.provenance.startedAt.replace(/[:.]/g, "-")}-seed${report.provenance.seed}`;
   const served = r.hits + r.misses + r.staleServed;
@@ -80,7 +67,7 @@ export const RunSummary = memo(function RunSummary({ report, fileName }: RunSumm
             </p>
           )}
           <p className="text-sm font-semibold uppercase tracking-[0.2em] text-slate-300">
-            Verdict · {report.stopped && verdict.tone === "quiet" ? "Stopped early" : tone.title}
+            Verdict · {tone.title}
           </p>
           <p className="text-2xl font-bold">{verdict.reads}</p>
           {verdict.writes && <p className={`text-xl font-semibold ${verdict.writesLost ? "text-rose-200" : "text-slate-200"}`}>{verdict.writes}</p>}

@@ -62,6 +62,8 @@ describe("lab:rehearse", () => {
     expect(await page.send("lab:rehearse", { presetIds: ["redlock-holds"] })).toEqual({ data: { beats: 1 } });
     // While it plays, a page's own start is refused: the stories have the lab.
     await waitUntil(() => server!.app.lab.current.status === "running", 20_000);
+    // A page that joins mid-beat is told which beat is playing.
+    expect((await join()).history.rehearsal?.current?.presetId).toBe("redlock-holds");
     const start = errorOf(await page.send("run:start", { scenario: {} }));
     expect(start?.code).toBe("REHEARSAL_IN_PROGRESS");
 
@@ -96,6 +98,9 @@ describe("lab:rehearse", () => {
     expect(await waitUntil(() => server!.app.lab.current.status === "running", 20_000)).toBe(true);
     expect(await page.send("lab:rehearse-stop", {})).toEqual({ data: {} });
     expect(await waitUntil(() => page.rehearsals.at(-1)?.status === "stopped", 30_000)).toBe(true);
+    // The beat's report says who stopped it.
+    expect(await waitUntil(() => page.reports.length > 0, 30_000)).toBe(true);
+    expect(page.reports.at(-1)!.report.stopped?.by).toBe("presenter");
     const final = page.rehearsals.at(-1)!;
     expect(final.total).toBe(2);
     expect(final.beats.map((b) => `${b.presetId} ${b.beat} ${b.status}`)).toEqual(["no-quorum 1 stopped"]);

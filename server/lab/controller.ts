@@ -126,13 +126,13 @@ export class LabController {
     if (this.state.status === "running") {
       throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
     }
+    // Refused here, before any node changes (the world reset included), the page's start gets the
+    // error itself — not a run that fails as it begins.
+    assertPathsCanBeCut(scenario, this.nodes.list());
     if (options.resetWorld) {
       const changed = await this.restoreNodes();
       this.appendLog(logEntry.run.worldReset({ atMs: 0, ...(meta.presetId ? { presetId: meta.presetId } : {}), ...(meta.beat ? { beat: meta.beat } : {}), changed }));
     }
-    // Refused here, before any node changes, the page's start gets the error itself — not a run
-    // that fails as it begins.
-    assertPathsCanBeCut(scenario, this.nodes.list());
     await this.alignPersistence(scenario);
     // Another start may have slipped in while the nodes were being set up.
     if (this.isRunning()) throw new LabError("RUN_IN_PROGRESS", "a run is already going: stop it first");
@@ -225,21 +225,24 @@ export class LabController {
       play: async (scenario: Scenario, meta: RunMeta) => {
         await this.startRun(scenario, meta);
         // A stop that came while the nodes were being set up for this beat.
-        if (abort.signal.aborted) this.run?.stop();
+        if (abort.signal.aborted) this.run?.stop("presenter");
         const end = await this.runEnded;
         if ("error" in end) throw new LabError("RUN_FAILED", end.error);
         return end.report;
       },
-      stopRun: () => this.run?.stop(),
+      stopRun: () => this.run?.stop("presenter"),
     };
     this.appendLog({ atMs: 0, kind: "run", text: `rehearsal started: ${steps.length} beat(s) of ${new Set(steps.map((s) => s.preset.id)).size} story(ies)` });
-    const done = rehearse(lab, steps, { prepare, signal: abort.signal, now: () => this.clock.now(), onProgress: publish }).then((state) => {
-      const passed = state.beats.filter((b) => b.status === "passed").length;
-      this.appendLog({ atMs: 0, kind: "run", text: `rehearsal ${state.status}: ${passed} of ${state.total} beat(s) made their point` });
-      return state;
-    });
+    // Kept before the rehearsal begins, so its first progress (the first beat, now current) is kept too.
+    let settle!: { resolve: (state: RehearsalState) => void; reject: (error: unknown) => void };
+    const done = new Promise<RehearsalState>((resolve, reject) => (settle = { resolve, reject }));
     this.rehearsal = { state: { status: "running", total: steps.length, beats: [] }, abort, done };
     this.listeners.onRehearsal?.(this.rehearsal.state);
+    rehearse(lab, steps, { prepare, signal: abort.signal, now: () => this.clock.now(), onProgress: publish }).then((state) => {
+      const passed = state.beats.filter((b) => b.status === "passed").length;
+      this.appendLog({ atMs: 0, kind: "run", text: `rehearsal ${state.status}: ${passed} of ${state.total} beat(s) made their point` });
+      settle.resolve(state);
+    }, settle.reject);
     return { beats: steps.length };
   }
 
@@ -261,9 +264,10 @@ export class LabController {
   /** Ends the current run early: arrivals stop, requests in flight end, the report still comes and says who stopped it. During a rehearsal, ends the rehearsal too. */
   stop(by: RunStop["by"] = "presenter"): void {
     if (!this.run) throw new LabError("NO_RUN", "no run is going");
-    if (this.isRehearsing()) this.rehearsal!.abort.abort();
     if (this.state.status === "running") this.appendLog(logEntry.run.stopped({ atMs: Math.round(this.run.elapsedMs), runId: this.state.runId }));
+    // Before the rehearsal's abort: its listener stops the run too, and the first stop is the one the report keeps.
     this.run.stop(by);
+    if (this.isRehearsing()) this.rehearsal!.abort.abort();
   }
 
   async expireNow(): Promise<void> {

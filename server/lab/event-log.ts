@@ -33,6 +33,8 @@ export class EventLogAggregator {
   private readonly askers = new Set<number>();
   /** After the run's end, late events no longer open folds that nothing would close. */
   private finished = false;
+  /** A run's failures repeat a handful of reasons thousands of times: each is put in plain words once. */
+  private readonly plainReasons = new Map<string, string>();
 
   constructor(
     private readonly t0: () => number,
@@ -68,7 +70,7 @@ export class EventLogAggregator {
         this.askers.add(event.data.instance);
         this.countNodeErrors(event.data.votes, event.data.instance, atMs);
         if (event.data.result === "failed") {
-          const reason = plainReason(event.data.reason ?? "failed");
+          const reason = this.plainReasonOf(event.data.reason ?? "failed");
           const votes = event.data.votes;
           this.failing.add(reason, atMs, () => ({ reason, count: 0, lastVotes: [] }), (state) => {
             state.count++;
@@ -153,6 +155,15 @@ export class EventLogAggregator {
   }
 
   /** Each node's commands that failed, once per reading (shared readings carry the same vote objects). */
+  private plainReasonOf(reason: string): string {
+    let plain = this.plainReasons.get(reason);
+    if (plain === undefined) {
+      plain = plainReason(reason);
+      this.plainReasons.set(reason, plain);
+    }
+    return plain;
+  }
+
   private countNodeErrors(votes: readonly LockVote[], instance: number, atMs: number): void {
     for (const vote of votes) {
       if (vote.vote !== "error" || this.counted.has(vote)) continue;

@@ -125,14 +125,18 @@ export class LockObserver {
   /** Stops the worker: asks it to close its connections, and terminates it if it has not exited soon after. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
-      if (this.worker.threadId === -1) return;
-      this.send({ type: "close" });
-      let timer: NodeJS.Timeout | undefined;
-      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1000)))]);
-      clearTimeout(timer);
-      if (!gone) await this.worker.terminate();
-      this.port.close();
+      try {
+        const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+        if (this.worker.threadId === -1) return;
+        this.send({ type: "close" });
+        let timer: NodeJS.Timeout | undefined;
+        const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1000)))]);
+        clearTimeout(timer);
+        if (!gone) await this.worker.terminate();
+      } finally {
+        // A worker that already exited (after an error) still leaves this side's port open.
+        this.port.close();
+      }
     })();
     return this.closing;
   }
